@@ -1,0 +1,12 @@
+//! Coordinate reference systems and transformations.
+//!
+//! - [`Crs`]: which system a coordinate is in, with named constructors.
+//! - [`Transformer`]: any CRS to any other, through PROJ for EPSG systems and through
+//!   [`gcj02`] for the offsets of Chinese map apps, which PROJ lacks.
+
+mod crs;
+pub mod gcj02;
+mod transform;
+
+pub use crs::{Crs, CrsKind};
+pub use transform::{AREA_OF_USE_MARGIN_DEG, Transformer};

@@ -1,0 +1,37 @@
+//! # grid-core
+//!
+//! The foundation of citygrid: coordinate systems, the national codes of digital city management
+//! (数字化城市管理), and (in later modules) management grids and spatial indexes. No tables, no
+//! command line: those live in `grid-analytics` and `grid-jobs`.
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`crs`] | [`Crs`] and [`Transformer`]: EPSG systems through PROJ, GCJ-02 and BD-09 by formula |
+//! | [`codes`] | validated codes: [`DivisionCode`], [`GridCode`], [`ComponentCode`], class codes, and the class tables loaded from `data/codes` |
+//! | [`io`] | atomic file writes |
+//!
+//! ```
+//! use grid_core::{Crs, GridCode, Transformer};
+//!
+//! // A citizen's photo report arrives in GCJ-02; the city works in CGCS2000 / GK CM 120°E.
+//! let to_working = Transformer::new(Crs::gcj02(), Crs::cgcs2000_gk_cm120())?;
+//! let (easting, northing) = to_working.transform(119.532, 35.414)?;
+//! assert!(easting > 400_000.0 && northing > 3_900_000.0);
+//!
+//! // Legacy 14-digit grid codes are normalised to the 15-digit form.
+//! let code: GridCode = "37110200100101".parse()?;
+//! assert_eq!(code.as_str(), "371102001001001");
+//! # Ok::<(), grid_core::Error>(())
+//! ```
+
+pub mod codes;
+pub mod crs;
+mod error;
+pub mod io;
+
+pub use codes::{
+    ClassCatalog, ComponentClassCode, ComponentCode, DivisionCode, DivisionLevel, EventClassCode,
+    GridCode,
+};
+pub use crs::{Crs, CrsKind, Transformer};
+pub use error::{Error, Result};
