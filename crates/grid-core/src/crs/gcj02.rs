@@ -110,6 +110,11 @@ pub fn wgs84_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
     if !in_china(lon, lat) {
         return (lon, lat);
     }
+    apply_gcj02_offset(lon, lat)
+}
+
+/// The forward formula without the inside-China rule.
+fn apply_gcj02_offset(lon: f64, lat: f64) -> (f64, f64) {
     let (dlon, dlat) = gcj02_offset(lon, lat);
     (lon + dlon, lat + dlat)
 }
@@ -130,7 +135,9 @@ fn invert(target: (f64, f64), forward: impl Fn(f64, f64) -> (f64, f64)) -> (f64,
 }
 
 /// GCJ-02 → WGS84 by iteration, accurate to well under 1 cm. Points outside China are returned
-/// unchanged.
+/// unchanged. Inside, the iteration solves the formula itself, without the rectangle test: a
+/// GCJ-02 point in the thin band along the rectangle's edge whose WGS84 solution lies just outside
+/// still gets that continuous solution (no WGS84 point maps there under the rule).
 ///
 /// ```
 /// use grid_core::crs::gcj02::{gcj02_to_wgs84, wgs84_to_gcj02};
@@ -142,7 +149,7 @@ pub fn gcj02_to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
     if !in_china(lon, lat) {
         return (lon, lat);
     }
-    invert((lon, lat), wgs84_to_gcj02)
+    invert((lon, lat), apply_gcj02_offset)
 }
 
 /// GCJ-02 → BD-09 (applied everywhere).
