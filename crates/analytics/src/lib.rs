@@ -1,1 +1,31 @@
-//! placeholder
+//! # grid-analytics
+//!
+//! Tables of city-management data and the analyses over them, built on polars and rayon. This
+//! foundation release holds the table I/O and the coordinate conversion of point tables; case
+//! ingestion, hotspots, forecasts and assessment scores arrive in later modules.
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`table_io`] | CSV and Parquet tables by file extension, written atomically |
+//! | [`convert`] | point tables and GeoJSON layers between any two [`grid_core::Crs`], rejected rows kept |
+//! | [`rejection`] | why a row was rejected, and the counts a run reports |
+//!
+//! ```
+//! use grid_analytics::convert::convert_table;
+//! use grid_core::Crs;
+//! use polars::prelude::*;
+//!
+//! // Two citizen reports in GCJ-02, one with a typo in its latitude.
+//! let reports = df!("id" => [1, 2], "lon" => ["119.532", "119.533"], "lat" => ["35.414", "3541.4"])?;
+//! let out = convert_table(&reports, "reports", "lon", "lat", Crs::gcj02(), Crs::cgcs2000_gk_cm120())?;
+//! assert_eq!((out.table.height(), out.rejected.height()), (1, 1));
+//! println!("{}", out.rejections[0]); // row 2, field "lat": out_of_range: …
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod convert;
+mod error;
+pub mod rejection;
+pub mod table_io;
+
+pub use error::{Error, Result};

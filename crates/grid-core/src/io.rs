@@ -1,9 +1,12 @@
-//! Writing files so that a reader never sees half of one.
+//! File input and output shared by every crate: atomic writes and GeoJSON feature collections.
 
 use std::fs::{self, File};
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use geojson::{FeatureCollection, GeoJson};
+
+use crate::crs::Crs;
 use crate::error::{Error, Result};
 
 fn io_error(path: &Path, source: std::io::Error) -> Error {
@@ -58,6 +61,58 @@ where
     result
 }
 
+/// Reads a GeoJSON file that holds a FeatureCollection.
+pub fn read_feature_collection(path: &Path) -> Result<FeatureCollection> {
+    let text = fs::read_to_string(path).map_err(|e| io_error(path, e))?;
+    let format_error = |message: String| Error::Format {
+        path: path.to_owned(),
+        message,
+    };
+    match text.parse::<GeoJson>() {
+        Ok(GeoJson::FeatureCollection(fc)) => Ok(fc),
+        Ok(GeoJson::Feature(_)) => Err(format_error(
+            "is a single Feature; expected a FeatureCollection".to_owned(),
+        )),
+        Ok(GeoJson::Geometry(_)) => Err(format_error(
+            "is a bare Geometry; expected a FeatureCollection".to_owned(),
+        )),
+        Err(e) => Err(format_error(format!("not valid GeoJSON: {e}"))),
+    }
+}
+
+/// Writes a FeatureCollection atomically.
+///
+/// RFC 7946 GeoJSON is WGS84 longitude/latitude and carries no CRS. When `crs` is another EPSG
+/// system, the file gets the pre-RFC `"crs"` member (`urn:ogc:def:crs:EPSG::<code>`) that GDAL,
+/// QGIS and GeoPandas read, so projected output is still located correctly; for WGS84 any such
+/// member is removed. GCJ-02 and BD-09 have no identifier to write: such files look like WGS84 to
+/// other tools, which is exactly how map apps exchange them.
+pub fn write_feature_collection(
+    path: &Path,
+    collection: &FeatureCollection,
+    crs: Crs,
+) -> Result<()> {
+    let mut collection = collection.clone();
+    let members = collection.foreign_members.get_or_insert_with(Default::default);
+    members.remove("crs");
+    match crs.epsg_code() {
+        Some(code) if crs != Crs::Wgs84 => {
+            members.insert(
+                "crs".to_owned(),
+                serde_json::json!({
+                    "type": "name",
+                    "properties": { "name": format!("urn:ogc:def:crs:EPSG::{code}") }
+                }),
+            );
+        }
+        _ => {}
+    }
+    if members.is_empty() {
+        collection.foreign_members = None;
+    }
+    write_atomic(path, |w| Ok(serde_json::to_writer(w, &collection)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +131,36 @@ mod tests {
         assert!(err.to_string().contains("boom"));
         assert_eq!(fs::read_to_string(&path).unwrap(), "old");
         assert!(!temporary_path(&path).exists());
+    }
+
+    #[test]
+    fn feature_collections_round_trip_with_their_crs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.geojson");
+        let fc: FeatureCollection = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#
+            .parse::<GeoJson>()
+            .and_then(FeatureCollection::try_from)
+            .unwrap();
+        write_feature_collection(&path, &fc, Crs::cgcs2000_gk_cm120()).unwrap();
+        let back = read_feature_collection(&path).unwrap();
+        assert_eq!(back.features, fc.features);
+        let crs = &back.foreign_members.as_ref().unwrap()["crs"];
+        assert_eq!(crs["properties"]["name"], "urn:ogc:def:crs:EPSG::4549");
+        write_feature_collection(&path, &back, Crs::wgs84()).unwrap();
+        assert!(read_feature_collection(&path).unwrap().foreign_members.is_none());
+    }
+
+    #[test]
+    fn non_collections_are_named_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.geojson");
+        fs::write(&path, r#"{"type":"Point","coordinates":[1,2]}"#).unwrap();
+        let err = read_feature_collection(&path).unwrap_err().to_string();
+        assert!(err.contains("f.geojson") && err.contains("bare Geometry"), "{err}");
+        fs::write(&path, "{").unwrap();
+        let err = read_feature_collection(&path).unwrap_err().to_string();
+        assert!(err.contains("not valid GeoJSON"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,67 @@
+//! The one error type of grid-analytics.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in grid-analytics.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An error from grid-core (codes, coordinates, files).
+    #[error(transparent)]
+    Core(#[from] grid_core::Error),
+
+    /// A table lacks a column the operation needs.
+    #[error("{table}: no column {column:?} (columns: {available})")]
+    MissingColumn {
+        /// The table (usually its file).
+        table: String,
+        /// The column that was asked for.
+        column: String,
+        /// The columns it has, comma-separated.
+        available: String,
+    },
+
+    /// A file whose extension names no format citygrid reads or writes.
+    #[error("{}: unsupported file type; expected {expected}", path.display())]
+    UnsupportedFormat {
+        /// The file.
+        path: PathBuf,
+        /// The formats accepted here.
+        expected: &'static str,
+    },
+
+    /// Polars could not read, write or compute a table.
+    #[error("{context}: {source}")]
+    Polars {
+        /// What was being done, naming the file where there is one.
+        context: String,
+        /// Polars' error.
+        #[source]
+        source: polars::error::PolarsError,
+    },
+
+    /// A GeoJSON file that is not valid GeoJSON or not a FeatureCollection.
+    #[error("{}: {message}", path.display())]
+    GeoJson {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Shorthand for results in grid-analytics.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Adds context to a polars error.
+pub(crate) trait PolarsContext<T> {
+    fn context(self, context: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T> PolarsContext<T> for polars::error::PolarsResult<T> {
+    fn context(self, context: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|source| Error::Polars {
+            context: context(),
+            source,
+        })
+    }
+}
