@@ -8,7 +8,8 @@
 //! |---|---|
 //! | [`crs`] | [`Crs`] and [`Transformer`]: EPSG systems through PROJ, GCJ-02 and BD-09 by formula |
 //! | [`codes`] | validated codes: [`DivisionCode`], [`GridCode`], [`ComponentCode`], class codes, and the class tables loaded from `data/codes` |
-//! | [`io`] | atomic file writes |
+//! | [`io`] | atomic file writes, GeoJSON feature collections |
+//! | [`measure`] | areas in square metres |
 //!
 //! ```
 //! use grid_core::{Crs, GridCode, Transformer};
@@ -28,6 +29,7 @@ pub mod codes;
 pub mod crs;
 mod error;
 pub mod io;
+pub mod measure;
 
 pub use codes::{
     ClassCatalog, ComponentClassCode, ComponentCode, DivisionCode, DivisionLevel, EventClassCode,

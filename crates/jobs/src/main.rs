@@ -1,1 +1,52 @@
-fn main() {}
+//! `citygrid`: the command-line tool of citygrid. Every analysis is a subcommand; `nightly` runs
+//! them in order on a city.
+
+mod commands;
+mod exit;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+/// Geospatial grid analytics for digital city management (数字化城市管理).
+#[derive(Debug, Parser)]
+#[command(name = "citygrid", version, after_help = exit::EXIT_CODES_HELP)]
+struct Cli {
+    /// Print only warnings and errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Convert a CSV, Parquet or GeoJSON point file between coordinate systems.
+    Convert(commands::convert::Args),
+    /// Run the nightly job on a city (with no arguments: the bundled sample city).
+    Nightly(commands::nightly::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_level = if cli.quiet { "warn" } else { "info" };
+    let filter = EnvFilter::try_from_env("CITYGRID_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let result = match cli.command {
+        Command::Convert(args) => commands::convert::run(&args),
+        Command::Nightly(args) => commands::nightly::run(&args, cli.quiet),
+    };
+    match result {
+        Ok(outcome) => outcome.code(),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            exit::code_for(&error)
+        }
+    }
+}

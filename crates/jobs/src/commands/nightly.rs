@@ -1,0 +1,175 @@
+//! `citygrid nightly`: the nightly job.
+//!
+//! Until the grid, case, hotspot, forecast and assessment stages land, this runs the stages that
+//! exist on the city's data folder and says plainly which are still to come.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use grid_analytics::convert::convert_features;
+use grid_analytics::table_io::{read_table, require_column};
+use grid_core::io::{read_feature_collection, write_feature_collection};
+use grid_core::measure::area_m2;
+use grid_core::{ClassCatalog, Crs, DivisionCode, DivisionLevel};
+
+use crate::exit::{Outcome, input};
+
+/// Arguments of `citygrid nightly`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The city's data folder (the bundled sample city by default).
+    #[arg(long, default_value = "data", value_name = "DIR")]
+    data: PathBuf,
+    /// Where outputs go.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    out: PathBuf,
+    /// The working (projected) CRS for areas and distances.
+    #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
+    crs: Crs,
+}
+
+/// The stages of the full nightly job that are not built yet, with the issue that builds them.
+const STAGES_TO_COME: [(&str, u32); 6] = [
+    ("management grids and spatial indexes", 3),
+    ("case ingestion and validation", 4),
+    ("hotspots and emerging hot spots", 5),
+    ("forecasts", 6),
+    ("assessment scores", 7),
+    ("dated output folders, GeoParquet, maps and manifest", 8),
+];
+
+/// Runs `citygrid nightly`.
+pub fn run(args: &Args, quiet: bool) -> Result<Outcome> {
+    // The summary is the point of this command; --quiet silences it.
+    macro_rules! say {
+        ($($t:tt)*) => { if !quiet { println!($($t)*); } };
+    }
+    say!("citygrid nightly: city data in {}", args.data.display());
+
+    let catalog = load_codes(&args.data.join("codes"))?;
+    say!(
+        "  [codes]      edition {}: {} component classes in {} major classes, {} event classes in {}",
+        catalog.edition(),
+        catalog.component_classes().count(),
+        catalog.component_major_classes().count(),
+        catalog.event_classes().count(),
+        catalog.event_major_classes().count(),
+    );
+
+    let divisions_path = args.data.join("divisions/rizhao_divisions.csv");
+    let divisions = load_divisions(&divisions_path)?;
+    let mut by_level: BTreeMap<DivisionLevel, usize> = BTreeMap::new();
+    for code in divisions.keys() {
+        *by_level.entry(code.level()).or_default() += 1;
+    }
+    say!(
+        "  [divisions]  {} valid division codes ({})",
+        divisions.len(),
+        by_level
+            .iter()
+            .map(|(level, n)| format!("{n} {level:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+            .to_lowercase()
+    );
+
+    let boundaries = args.data.join("boundaries/rizhao_districts.geojson");
+    let out_path = args.out.join("districts.geojson");
+    let rows = district_areas(&boundaries, &divisions, args.crs, &out_path)?;
+    say!(
+        "  [boundaries] {} districts from {}, areas in {}:",
+        rows.len(),
+        boundaries.display(),
+        args.crs
+    );
+    for (code, name, area_km2) in &rows {
+        say!("                 {code} {name:<24} {area_km2:>8.1} km²");
+    }
+    say!("  [output]     {}", out_path.display());
+    say!("  not built yet (the nightly job gains each stage as its issue lands):");
+    for (stage, issue) in STAGES_TO_COME {
+        say!("                 {stage} (issue {issue})");
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The bundled edition plus the city's local classes, when it has any.
+fn load_codes(dir: &Path) -> Result<ClassCatalog> {
+    let mut catalog = ClassCatalog::load(&dir.join("std2013")).map_err(input)?;
+    let local = dir.join("local");
+    if local.is_dir() {
+        catalog.extend_local(&local).map_err(input)?;
+    }
+    Ok(catalog)
+}
+
+/// Division code → (Chinese name, English name); every code must be valid.
+fn load_divisions(path: &Path) -> Result<BTreeMap<DivisionCode, (String, String)>> {
+    let table = read_table(path).map_err(input)?;
+    let name = path.display().to_string();
+    let column = |c: &str| -> Result<Vec<String>> {
+        let values = require_column(&table, &name, c).map_err(input)?;
+        Ok(values
+            .str()
+            .map_err(input)?
+            .iter()
+            .map(|v| v.unwrap_or_default().to_owned())
+            .collect())
+    };
+    let (codes, zh, en) = (column("code")?, column("name_zh")?, column("name_en")?);
+    let mut divisions = BTreeMap::new();
+    for (row, ((code, zh), en)) in codes.iter().zip(zh).zip(en).enumerate() {
+        let code: DivisionCode = code
+            .parse()
+            .map_err(|e| input(anyhow::anyhow!("{name}: row {}: field \"code\": {e}", row + 1)))?;
+        divisions.insert(code, (zh, en));
+    }
+    Ok(divisions)
+}
+
+/// Projects the district boundaries, measures them, and writes them as WGS84 GeoJSON with
+/// `area_km2`. Returns (code, name, area in km²) per district.
+fn district_areas(
+    path: &Path,
+    divisions: &BTreeMap<DivisionCode, (String, String)>,
+    working: Crs,
+    out_path: &Path,
+) -> Result<Vec<(String, String, f64)>> {
+    let layer = read_feature_collection(path).map_err(input)?;
+    let projected = convert_features(&layer, Crs::wgs84(), working).map_err(input)?;
+    if let Some(first) = projected.rejections.first() {
+        return Err(input(anyhow::anyhow!("{}: feature {first}", path.display())));
+    }
+    let mut output = layer.clone();
+    let mut rows = Vec::new();
+    for (index, (feature, projected)) in output
+        .features
+        .iter_mut()
+        .zip(&projected.features.features)
+        .enumerate()
+    {
+        let field = |e: &dyn std::fmt::Display| {
+            input(anyhow::anyhow!("{}: feature {}: field \"adcode\": {e}", path.display(), index + 1))
+        };
+        let adcode = feature
+            .property("adcode")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| field(&"missing or not a string"))?;
+        let code: DivisionCode = adcode.parse().map_err(|e| field(&e))?;
+        let (zh, en) = divisions
+            .get(&code)
+            .ok_or_else(|| field(&format!("{code} is not in the division table")))?;
+        let geometry = projected
+            .geometry
+            .clone()
+            .context("projected feature lost its geometry")?;
+        let shape = geo::Geometry::<f64>::try_from(geometry)?;
+        let area_km2 = area_m2(&shape, working)? / 1e6;
+        feature.set_property("area_km2", (area_km2 * 1000.0).round() / 1000.0);
+        rows.push((code.to_string(), format!("{zh} {en}"), area_km2));
+    }
+    write_feature_collection(out_path, &output, Crs::wgs84())
+        .with_context(|| format!("writing {}", out_path.display()))?;
+    Ok(rows)
+}

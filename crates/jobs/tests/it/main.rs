@@ -1,0 +1,34 @@
+//! End-to-end tests of the `citygrid` binary: its command-line contracts, outputs and exit codes.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod convert;
+mod nightly;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `citygrid` with arguments, from the repository root.
+pub fn citygrid(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_citygrid"))
+        .args(args)
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
