@@ -221,7 +221,11 @@ pub struct ConvertedFeatures {
 /// Converts every vertex of every feature of a GeoJSON layer (points, lines, polygons, and
 /// collections of them). A feature with no geometry, an unreadable geometry or any vertex out of
 /// range is rejected whole; feature numbers start at 1.
-pub fn convert_features(collection: &FeatureCollection, from: Crs, to: Crs) -> Result<ConvertedFeatures> {
+pub fn convert_features(
+    collection: &FeatureCollection,
+    from: Crs,
+    to: Crs,
+) -> Result<ConvertedFeatures> {
     let transformer = Transformer::new(from, to)?;
     let mut kept = Vec::with_capacity(collection.features.len());
     let mut rejected = Vec::new();
@@ -263,7 +267,10 @@ fn convert_feature(
     feature: &Feature,
 ) -> std::result::Result<Feature, (RejectReason, String)> {
     let Some(geometry) = &feature.geometry else {
-        return Err((RejectReason::MissingGeometry, "the feature has no geometry".to_owned()));
+        return Err((
+            RejectReason::MissingGeometry,
+            "the feature has no geometry".to_owned(),
+        ));
     };
     let shape = geo::Geometry::<f64>::try_from(geometry.clone())
         .map_err(|e| (RejectReason::InvalidGeometry, e.to_string()))?;
@@ -295,8 +302,15 @@ mod tests {
             "lat" => [Some("35.4"), Some("35.4"), Some("35.4"), Some("-91"), Some("35"), Some("35")],
         )
         .unwrap();
-        let out = convert_table(&df, "t.csv", "lon", "lat", Crs::wgs84(), Crs::cgcs2000_gk_cm120())
-            .unwrap();
+        let out = convert_table(
+            &df,
+            "t.csv",
+            "lon",
+            "lat",
+            Crs::wgs84(),
+            Crs::cgcs2000_gk_cm120(),
+        )
+        .unwrap();
         assert_eq!(out.table.height() + out.rejected.height(), df.height());
         assert_eq!(
             reasons(&out),
@@ -308,10 +322,33 @@ mod tests {
                 (6, "lon", RejectReason::OutOfRange),
             ]
         );
-        let ids: Vec<_> = out.rejected.column("id").unwrap().str().unwrap().iter().map(Option::unwrap).collect();
+        let ids: Vec<_> = out
+            .rejected
+            .column("id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect();
         assert_eq!(ids, ["b", "c", "d", "e", "f"]);
-        assert_eq!(out.rejected.get_column_names()[..4], ["row_number", "reject_field", "reject_reason", "reject_detail"]);
-        let e = out.table.column("lon").unwrap().f64().unwrap().get(0).unwrap();
+        assert_eq!(
+            out.rejected.get_column_names()[..4],
+            [
+                "row_number",
+                "reject_field",
+                "reject_reason",
+                "reject_detail"
+            ]
+        );
+        let e = out
+            .table
+            .column("lon")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert!((e - 454_578.957).abs() < 1e-3, "{e}");
     }
 
@@ -320,14 +357,21 @@ mod tests {
         let df = df!("x" => [119.5f64, f64::NAN], "y" => [35.4f64, 35.4]).unwrap();
         let out = convert_table(&df, "t.parquet", "x", "y", Crs::wgs84(), Crs::gcj02()).unwrap();
         assert_eq!(out.table.height(), 1);
-        assert_eq!(reasons(&out), vec![(2, "coordinates", RejectReason::OutOfRange)]);
+        assert_eq!(
+            reasons(&out),
+            vec![(2, "coordinates", RejectReason::OutOfRange)]
+        );
     }
 
     #[test]
     fn a_missing_column_is_one_clear_error() {
         let df = df!("x" => [1.0], "y" => [2.0]).unwrap();
-        let err = convert_table(&df, "t.csv", "lon", "lat", Crs::wgs84(), Crs::gcj02()).unwrap_err();
-        assert!(err.to_string().contains("t.csv: no column \"lon\""), "{err}");
+        let err =
+            convert_table(&df, "t.csv", "lon", "lat", Crs::wgs84(), Crs::gcj02()).unwrap_err();
+        assert!(
+            err.to_string().contains("t.csv: no column \"lon\""),
+            "{err}"
+        );
     }
 
     #[test]
@@ -343,7 +387,16 @@ mod tests {
         let out = convert_features(&fc, Crs::wgs84(), Crs::gcj02()).unwrap();
         assert_eq!(out.features.features.len(), 1);
         let got: Vec<_> = out.rejections.iter().map(|r| (r.row, r.reason)).collect();
-        assert_eq!(got, vec![(2, RejectReason::MissingGeometry), (3, RejectReason::OutOfRange)]);
-        assert_eq!(out.rejected.features[1].property("reject_reason").unwrap(), "out_of_range");
+        assert_eq!(
+            got,
+            vec![
+                (2, RejectReason::MissingGeometry),
+                (3, RejectReason::OutOfRange)
+            ]
+        );
+        assert_eq!(
+            out.rejected.features[1].property("reject_reason").unwrap(),
+            "out_of_range"
+        );
     }
 }

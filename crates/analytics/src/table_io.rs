@@ -130,17 +130,37 @@ mod tests {
 
     #[test]
     fn formats_by_extension() {
-        assert_eq!(FileFormat::from_path(Path::new("a.CSV")).unwrap(), FileFormat::Csv);
-        assert_eq!(FileFormat::from_path(Path::new("a.parquet")).unwrap(), FileFormat::Parquet);
-        assert_eq!(FileFormat::from_path(Path::new("a.geojson")).unwrap(), FileFormat::GeoJson);
-        let err = FileFormat::from_path(Path::new("a.xlsx")).unwrap_err().to_string();
-        assert!(err.contains("a.xlsx") && err.contains("unsupported"), "{err}");
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.CSV")).unwrap(),
+            FileFormat::Csv
+        );
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.parquet")).unwrap(),
+            FileFormat::Parquet
+        );
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.geojson")).unwrap(),
+            FileFormat::GeoJson
+        );
+        let err = FileFormat::from_path(Path::new("a.xlsx"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a.xlsx") && err.contains("unsupported"),
+            "{err}"
+        );
     }
 
     #[test]
     fn rejected_path_keeps_the_extension() {
-        assert_eq!(rejected_path(Path::new("d/p.csv")), Path::new("d/p.rejected.csv"));
-        assert_eq!(rejected_path(Path::new("p.parquet")), Path::new("p.rejected.parquet"));
+        assert_eq!(
+            rejected_path(Path::new("d/p.csv")),
+            Path::new("d/p.rejected.csv")
+        );
+        assert_eq!(
+            rejected_path(Path::new("p.parquet")),
+            Path::new("p.rejected.parquet")
+        );
     }
 
     #[test]
@@ -152,7 +172,10 @@ mod tests {
         assert_eq!(df.column("code").unwrap().dtype(), &DataType::String);
         let out = dir.path().join("u.csv");
         write_table(&mut df, &out).unwrap();
-        assert_eq!(std::fs::read_to_string(out).unwrap(), "code,x\n0101,1.50\n0002,\n");
+        assert_eq!(
+            std::fs::read_to_string(out).unwrap(),
+            "code,x\n0101,1.50\n0002,\n"
+        );
     }
 
     #[test]

@@ -38,7 +38,9 @@ pub fn temporary_path(path: &Path) -> PathBuf {
 /// ```
 pub fn write_atomic<F>(path: &Path, write: F) -> Result<()>
 where
-    F: FnOnce(&mut BufWriter<File>) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>,
+    F: FnOnce(
+        &mut BufWriter<File>,
+    ) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>,
 {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
@@ -93,7 +95,9 @@ pub fn write_feature_collection(
     crs: Crs,
 ) -> Result<()> {
     let mut collection = collection.clone();
-    let members = collection.foreign_members.get_or_insert_with(Default::default);
+    let members = collection
+        .foreign_members
+        .get_or_insert_with(Default::default);
     members.remove("crs");
     match crs.epsg_code() {
         Some(code) if crs != Crs::Wgs84 => {
@@ -148,7 +152,12 @@ mod tests {
         let crs = &back.foreign_members.as_ref().unwrap()["crs"];
         assert_eq!(crs["properties"]["name"], "urn:ogc:def:crs:EPSG::4549");
         write_feature_collection(&path, &back, Crs::wgs84()).unwrap();
-        assert!(read_feature_collection(&path).unwrap().foreign_members.is_none());
+        assert!(
+            read_feature_collection(&path)
+                .unwrap()
+                .foreign_members
+                .is_none()
+        );
     }
 
     #[test]
@@ -157,7 +166,10 @@ mod tests {
         let path = dir.path().join("f.geojson");
         fs::write(&path, r#"{"type":"Point","coordinates":[1,2]}"#).unwrap();
         let err = read_feature_collection(&path).unwrap_err().to_string();
-        assert!(err.contains("f.geojson") && err.contains("bare Geometry"), "{err}");
+        assert!(
+            err.contains("f.geojson") && err.contains("bare Geometry"),
+            "{err}"
+        );
         fs::write(&path, "{").unwrap();
         let err = read_feature_collection(&path).unwrap_err().to_string();
         assert!(err.contains("not valid GeoJSON"), "{err}");

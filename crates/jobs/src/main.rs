@@ -32,7 +32,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = if cli.quiet { "warn" } else { "info" };
-    let filter = EnvFilter::try_from_env("CITYGRID_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
+    let filter =
+        EnvFilter::try_from_env("CITYGRID_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -175,10 +175,9 @@ fn read_rows<T: for<'de> Deserialize<'de>>(source: &Source<'_>) -> Result<Vec<(u
 fn csv_error(path: &Path, error: &csv::Error) -> Error {
     let line = error.position().map_or(0, csv::Position::line);
     let field = match error.kind() {
-        csv::ErrorKind::Deserialize { err, .. } => err.field().map_or_else(
-            || "?".to_owned(),
-            |index| format!("column {}", index + 1),
-        ),
+        csv::ErrorKind::Deserialize { err, .. } => err
+            .field()
+            .map_or_else(|| "?".to_owned(), |index| format!("column {}", index + 1)),
         _ => "?".to_owned(),
     };
     if line == 0 {
@@ -205,7 +204,12 @@ impl Error {
                 field: "?".to_owned(),
                 message,
             },
-            Error::Table { path, line, field, message } if line == 0 => Error::Table {
+            Error::Table {
+                path,
+                line: 0,
+                field,
+                message,
+            } => Error::Table {
                 path,
                 line: at,
                 field,
@@ -255,7 +259,12 @@ impl ClassCatalog {
     /// Loads an edition folder; all four tables are required. The edition is named after the
     /// folder.
     pub fn load(dir: &Path) -> Result<Self> {
-        let names = [COMPONENT_MAJOR_FILE, COMPONENT_FILE, EVENT_MAJOR_FILE, EVENT_FILE];
+        let names = [
+            COMPONENT_MAJOR_FILE,
+            COMPONENT_FILE,
+            EVENT_MAJOR_FILE,
+            EVENT_FILE,
+        ];
         let mut texts = Vec::with_capacity(names.len());
         for name in names {
             texts.push((dir.join(name), read_text(&dir.join(name))?));
@@ -342,7 +351,13 @@ impl ClassCatalog {
             let mut seen = BTreeMap::new();
             for (line, row) in read_rows::<ComponentRow>(source)? {
                 let code = parse_code(&source.path, line, &row.code)?;
-                check_row(&source.path, line, code.major(), &row.major_code, &self.component_majors)?;
+                check_row(
+                    &source.path,
+                    line,
+                    code.major(),
+                    &row.major_code,
+                    &self.component_majors,
+                )?;
                 check_duplicate(&source.path, line, &mut seen, code.as_str())?;
                 let origin = origin_for(self.components.contains_key(&code));
                 self.components.insert(
@@ -361,7 +376,13 @@ impl ClassCatalog {
             let mut seen = BTreeMap::new();
             for (line, row) in read_rows::<EventRow>(source)? {
                 let code = parse_code(&source.path, line, &row.code)?;
-                check_row(&source.path, line, code.major(), &row.major_code, &self.event_majors)?;
+                check_row(
+                    &source.path,
+                    line,
+                    code.major(),
+                    &row.major_code,
+                    &self.event_majors,
+                )?;
                 check_duplicate(&source.path, line, &mut seen, code.as_str())?;
                 let time_limit = match row.default_time_limit.as_deref().map(str::trim) {
                     None | Some("") => None,
@@ -393,15 +414,15 @@ impl ClassCatalog {
             .map(ClassCode::minor_width)
             .chain(self.events.keys().map(ClassCode::minor_width))
             .collect();
-        if let (Some(min), Some(max)) = (widths.iter().min(), widths.iter().max()) {
-            if min != max {
-                return Err(Error::Format {
-                    path: PathBuf::from(&self.edition),
-                    message: "class codes mix 2-digit and 3-digit minor classes; one edition \
-                              uses one width"
-                        .to_owned(),
-                });
-            }
+        if let (Some(min), Some(max)) = (widths.iter().min(), widths.iter().max())
+            && min != max
+        {
+            return Err(Error::Format {
+                path: PathBuf::from(&self.edition),
+                message: "class codes mix 2-digit and 3-digit minor classes; one edition \
+                          uses one width"
+                    .to_owned(),
+            });
         }
         Ok(())
     }

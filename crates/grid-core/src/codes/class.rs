@@ -113,7 +113,10 @@ mod tests {
         let old: ComponentClassCode = "0305".parse().unwrap();
         assert_eq!(old.minor_width(), 2);
         let new: ComponentClassCode = "03005".parse().unwrap();
-        assert_eq!((new.major(), new.minor(), new.minor_width()), ("03", "005", 3));
+        assert_eq!(
+            (new.major(), new.minor(), new.minor_width()),
+            ("03", "005", 3)
+        );
     }
 
     #[test]

@@ -119,10 +119,16 @@ mod tests {
     #[test]
     fn both_widths() {
         let c: ComponentCode = "3711020305000042".parse().unwrap();
-        assert_eq!((c.class_code().major(), c.class_code().minor()), ("03", "05"));
+        assert_eq!(
+            (c.class_code().major(), c.class_code().minor()),
+            ("03", "05")
+        );
         assert_eq!(c.sequence(), 42);
         let c: ComponentCode = "37110203005000042".parse().unwrap();
-        assert_eq!((c.class_code().major(), c.class_code().minor()), ("03", "005"));
+        assert_eq!(
+            (c.class_code().major(), c.class_code().minor()),
+            ("03", "005")
+        );
         assert_eq!(c.edition(), CodeEdition::Std2026);
     }
 

@@ -23,7 +23,11 @@ pub(crate) fn check_digits(kind: &'static str, value: &str, lengths: &[usize]) -
         return Err(Error::invalid_code(
             kind,
             value,
-            format!("has {} digits; expected {}", value.len(), allowed.join(" or ")),
+            format!(
+                "has {} digits; expected {}",
+                value.len(),
+                allowed.join(" or ")
+            ),
         ));
     }
     Ok(())

@@ -73,7 +73,9 @@ impl DivisionCode {
             DivisionLevel::Province => None,
             DivisionLevel::Prefecture => Some(Self(format!("{}0000", &s[0..2]))),
             DivisionLevel::County => Some(Self(format!("{}00", &s[0..4]))),
-            DivisionLevel::Street | DivisionLevel::Community => Some(Self(s[..s.len() - 3].to_owned())),
+            DivisionLevel::Street | DivisionLevel::Community => {
+                Some(Self(s[..s.len() - 3].to_owned()))
+            }
         }
     }
 

@@ -153,7 +153,10 @@ mod tests {
     #[test]
     fn built_from_community_and_sequence() {
         let community: DivisionCode = "371102001002".parse().unwrap();
-        assert_eq!(GridCode::new(&community, 7).unwrap().as_str(), "371102001002007");
+        assert_eq!(
+            GridCode::new(&community, 7).unwrap().as_str(),
+            "371102001002007"
+        );
         assert!(GridCode::new(&community, 0).is_err());
         assert!(GridCode::new(&community, 1000).is_err());
         let street: DivisionCode = "371102001".parse().unwrap();

@@ -18,8 +18,8 @@ mod grid;
 mod time_limit;
 
 pub use catalog::{
-    COMPONENT_FILE, COMPONENT_MAJOR_FILE, ClassCatalog, ClassOrigin, ComponentClass,
-    EVENT_FILE, EVENT_MAJOR_FILE, EventClass, MajorClass,
+    COMPONENT_FILE, COMPONENT_MAJOR_FILE, ClassCatalog, ClassOrigin, ComponentClass, EVENT_FILE,
+    EVENT_MAJOR_FILE, EventClass, MajorClass,
 };
 pub use class::{ClassCode, ClassKind, Component, ComponentClassCode, Event, EventClassCode};
 pub use component::{CodeEdition, ComponentCode};

@@ -73,9 +73,19 @@ mod tests {
     fn parses_and_rejects() {
         assert_eq!(
             "2 work_days".parse::<TimeLimit>().unwrap(),
-            TimeLimit { amount: 2, unit: TimeLimitUnit::WorkDays }
+            TimeLimit {
+                amount: 2,
+                unit: TimeLimitUnit::WorkDays
+            }
         );
-        for bad in ["", "4", "4 hours", "0 work_days", "x work_days", "1 work_days extra"] {
+        for bad in [
+            "",
+            "4",
+            "4 hours",
+            "0 work_days",
+            "x work_days",
+            "1 work_days extra",
+        ] {
             assert!(bad.parse::<TimeLimit>().is_err(), "{bad}");
         }
     }

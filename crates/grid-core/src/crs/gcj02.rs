@@ -28,7 +28,9 @@ use std::f64::consts::PI;
 
 /// Semi-major axis of the Krasovsky 1940 ellipsoid, in metres.
 const KRASOVSKY_A: f64 = 6_378_245.0;
-/// First eccentricity squared of the Krasovsky 1940 ellipsoid.
+/// First eccentricity squared of the Krasovsky 1940 ellipsoid, with the digits every published
+/// implementation of GCJ-02 uses.
+#[allow(clippy::excessive_precision)]
 const KRASOVSKY_E2: f64 = 0.006_693_421_622_965_943_23;
 
 /// West edge of the inside-China rectangle, degrees.
@@ -68,20 +70,30 @@ pub fn in_china(lon: f64, lat: f64) -> bool {
 fn periodic(short: f64, long: f64, long_amps: (f64, f64), long_periods: (f64, f64)) -> f64 {
     let fine = 20.0 * (6.0 * short * PI).sin() + 20.0 * (2.0 * short * PI).sin();
     let mid = 20.0 * (long * PI).sin() + 40.0 * (long / 3.0 * PI).sin();
-    let coarse =
-        long_amps.0 * (long / long_periods.0 * PI).sin() + long_amps.1 * (long / long_periods.1 * PI).sin();
+    let coarse = long_amps.0 * (long / long_periods.0 * PI).sin()
+        + long_amps.1 * (long / long_periods.1 * PI).sin();
     (fine + mid + coarse) * 2.0 / 3.0
 }
 
 /// Northward offset in metres-like units before scaling, at (x, y) = (lon − 105, lat − 35).
 fn raw_offset_north(x: f64, y: f64) -> f64 {
-    -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * x.abs().sqrt()
+    -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * x.abs().sqrt()
         + periodic(x, y, (160.0, 320.0), (12.0, 30.0))
 }
 
 /// Eastward offset in metres-like units before scaling, at (x, y) = (lon − 105, lat − 35).
 fn raw_offset_east(x: f64, y: f64) -> f64 {
-    300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * x.abs().sqrt()
+    300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * x.abs().sqrt()
         + periodic(x, x, (150.0, 300.0), (12.0, 30.0))
 }
 

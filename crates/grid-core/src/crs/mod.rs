@@ -4,9 +4,9 @@
 //! - [`Transformer`]: any CRS to any other, through PROJ for EPSG systems and through
 //!   [`gcj02`] for the offsets of Chinese map apps, which PROJ lacks.
 
-mod crs;
+mod definition;
 pub mod gcj02;
 mod transform;
 
-pub use crs::{Crs, CrsKind};
+pub use definition::{Crs, CrsKind};
 pub use transform::{AREA_OF_USE_MARGIN_DEG, Transformer};

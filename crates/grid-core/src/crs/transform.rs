@@ -4,7 +4,7 @@
 use geo::{Coord, CoordsIter, Geometry, MapCoords};
 use proj::Proj;
 
-use super::crs::{Crs, CrsKind};
+use super::definition::{Crs, CrsKind};
 use super::gcj02;
 use crate::error::{Error, Result};
 
@@ -94,17 +94,26 @@ pub(super) fn crs_kind_from_proj(crs: &Crs) -> Result<CrsKind> {
     let definition = crs.proj_definition();
     let object = Proj::new(&definition).map_err(|e| unknown_crs(crs, e))?;
     let (lon, lat) = match object.area_of_use() {
-        Ok((Some(area), _)) if area.west <= area.east => {
-            ((area.west + area.east) / 2.0, (area.south + area.north) / 2.0)
-        }
+        Ok((Some(area), _)) if area.west <= area.east => (
+            (area.west + area.east) / 2.0,
+            (area.south + area.north) / 2.0,
+        ),
         _ => (0.0, 0.0),
     };
-    let to_crs = Proj::new_known_crs("EPSG:4326", &definition, None).map_err(|e| unknown_crs(crs, e))?;
-    let a = to_crs.convert((lon, lat)).map_err(|e| unknown_crs(crs, e))?;
-    let b = to_crs.convert((lon + 0.01, lat)).map_err(|e| unknown_crs(crs, e))?;
+    let to_crs =
+        Proj::new_known_crs("EPSG:4326", &definition, None).map_err(|e| unknown_crs(crs, e))?;
+    let a = to_crs
+        .convert((lon, lat))
+        .map_err(|e| unknown_crs(crs, e))?;
+    let b = to_crs
+        .convert((lon + 0.01, lat))
+        .map_err(|e| unknown_crs(crs, e))?;
     let step = (b.0 - a.0).hypot(b.1 - a.1);
     if !step.is_finite() {
-        return Err(unknown_crs(crs, "PROJ gave no finite position in its area of use"));
+        return Err(unknown_crs(
+            crs,
+            "PROJ gave no finite position in its area of use",
+        ));
     }
     Ok(if step < 1.0 {
         CrsKind::Geographic
@@ -210,8 +219,10 @@ impl Transformer {
             if !(-90.0..=90.0).contains(&y) {
                 return Err(self.out_of_range(x, y, "latitude outside [-90, 90]"));
             }
-        } else if let Some([west, south, east, north]) = self.source_domain {
-            if !(west..=east).contains(&x) || !(south..=north).contains(&y) {
+        } else if let Some([west, south, east, north]) = self.source_domain
+            && (!(west..=east).contains(&x) || !(south..=north).contains(&y))
+        {
+            {
                 return Err(self.out_of_range(
                     x,
                     y,
@@ -288,7 +299,10 @@ mod tests {
         assert_eq!(Crs::Epsg(4214).kind().unwrap(), CrsKind::Geographic); // Beijing 1954
         assert_eq!(Crs::Epsg(2385).kind().unwrap(), CrsKind::Projected); // Xian 1980 GK CM 120E
         assert_eq!(Crs::Epsg(4549).kind().unwrap(), CrsKind::Projected);
-        assert!(matches!(Crs::Epsg(999_999).kind(), Err(Error::UnknownCrs { .. })));
+        assert!(matches!(
+            Crs::Epsg(999_999).kind(),
+            Err(Error::UnknownCrs { .. })
+        ));
     }
 
     #[test]
@@ -311,7 +325,10 @@ mod tests {
         }
         let back = Transformer::new(Crs::cgcs2000_gk_cm120(), Crs::wgs84()).unwrap();
         // Northing and easting swapped: far outside CM 120°E's zone.
-        let err = back.transform(3_919_085.4, 454_578.9).unwrap_err().to_string();
+        let err = back
+            .transform(3_919_085.4, 454_578.9)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("area of use"), "{err}");
         assert!(back.transform(454_578.957, 3_919_085.406).is_ok());
     }

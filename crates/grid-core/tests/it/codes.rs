@@ -16,8 +16,12 @@ fn bundled_catalog_equals_the_data_folder() {
     assert_eq!(loaded.edition(), "std2013");
     let codes = |c: &ClassCatalog| {
         (
-            c.component_classes().map(|k| k.code.to_string()).collect::<Vec<_>>(),
-            c.event_classes().map(|k| k.code.to_string()).collect::<Vec<_>>(),
+            c.component_classes()
+                .map(|k| k.code.to_string())
+                .collect::<Vec<_>>(),
+            c.event_classes()
+                .map(|k| k.code.to_string())
+                .collect::<Vec<_>>(),
         )
     };
     assert_eq!(codes(&bundled), codes(&loaded));
@@ -33,10 +37,19 @@ fn bundled_catalog_equals_the_data_folder() {
 fn component_codes_are_classified_by_the_catalog() {
     let catalog = ClassCatalog::bundled().unwrap();
     let cover: ComponentCode = "3711020101000001".parse().unwrap();
-    assert_eq!(catalog.classify_component(&cover).unwrap().name_en, "water supply manhole cover");
+    assert_eq!(
+        catalog.classify_component(&cover).unwrap().name_en,
+        "water supply manhole cover"
+    );
     let unknown: ComponentCode = "3711020199000001".parse().unwrap();
-    let err = catalog.classify_component(&unknown).unwrap_err().to_string();
-    assert!(err.contains("class 0199 is not in the std2013 class table"), "{err}");
+    let err = catalog
+        .classify_component(&unknown)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("class 0199 is not in the std2013 class table"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -66,11 +79,31 @@ fn local_tables_add_and_override_classes() {
 fn bad_rows_name_file_line_and_field() {
     let header = "code,major_code,name_zh,name_en,default_time_limit\n";
     for (body, line, field, needle) in [
-        ("0101,01,a,b,4 work_hours\n01x1,01,a,b,\n", 3, "code", "contains 'x'"),
+        (
+            "0101,01,a,b,4 work_hours\n01x1,01,a,b,\n",
+            3,
+            "code",
+            "contains 'x'",
+        ),
         ("0101,02,a,b,\n", 2, "major_code", "does not match"),
-        ("0901,09,a,b,\n", 2, "major_code", "not in the major class table"),
-        ("0101,01,a,b,\n0102,01,a,b,\n0101,01,a,b,\n", 4, "code", "first on line 2"),
-        ("0101,01,a,b,4 fortnights\n", 2, "default_time_limit", "work_hours or work_days"),
+        (
+            "0901,09,a,b,\n",
+            2,
+            "major_code",
+            "not in the major class table",
+        ),
+        (
+            "0101,01,a,b,\n0102,01,a,b,\n0101,01,a,b,\n",
+            4,
+            "code",
+            "first on line 2",
+        ),
+        (
+            "0101,01,a,b,4 fortnights\n",
+            2,
+            "default_time_limit",
+            "work_hours or work_days",
+        ),
         ("0101,01,a,b\n", 2, "?", "found record with 4 fields"),
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -78,7 +111,12 @@ fn bad_rows_name_file_line_and_field() {
         fs::write(&path, format!("{header}{body}")).unwrap();
         let mut catalog = ClassCatalog::bundled().unwrap();
         match catalog.extend_local(dir.path()).unwrap_err() {
-            Error::Table { path: p, line: l, field: f, message } => {
+            Error::Table {
+                path: p,
+                line: l,
+                field: f,
+                message,
+            } => {
                 assert_eq!(p, path);
                 assert_eq!((l, f.as_str()), (line, field), "{message}");
                 assert!(message.contains(needle), "{message}");
@@ -91,7 +129,10 @@ fn bad_rows_name_file_line_and_field() {
 #[test]
 fn an_empty_local_folder_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let err = ClassCatalog::bundled().unwrap().extend_local(dir.path()).unwrap_err();
+    let err = ClassCatalog::bundled()
+        .unwrap()
+        .extend_local(dir.path())
+        .unwrap_err();
     assert!(err.to_string().contains("no class tables found"), "{err}");
 }
 

@@ -21,7 +21,11 @@ fn matches_cs2cs_for_every_vector() {
         let to: Crs = row["to"].parse().unwrap();
         let t = Transformer::new(from, to).unwrap();
         let (x, y) = t.transform(num(row, "x"), num(row, "y")).unwrap();
-        let tolerance = if to.is_geographic().unwrap() { 1e-9 } else { 1e-3 };
+        let tolerance = if to.is_geographic().unwrap() {
+            1e-9
+        } else {
+            1e-3
+        };
         let (ex, ey) = (num(row, "expected_x"), num(row, "expected_y"));
         assert!(
             (x - ex).abs() <= tolerance && (y - ey).abs() <= tolerance,
@@ -52,7 +56,9 @@ fn matches_prcoords_for_every_vector() {
             "bd09_to_gcj02" => (gcj02::bd09_to_gcj02(lon, lat), 1e-8),
             // prcoords' iterative inverses apply the offset even outside China; ours follow the
             // documented rule and return such points unchanged, checked separately below.
-            "gcj02_to_wgs84" if gcj02::in_china(lon, lat) => (gcj02::gcj02_to_wgs84(lon, lat), 1e-8),
+            "gcj02_to_wgs84" if gcj02::in_china(lon, lat) => {
+                (gcj02::gcj02_to_wgs84(lon, lat), 1e-8)
+            }
             "bd09_to_wgs84" => {
                 let (glon, glat) = gcj02::bd09_to_gcj02(lon, lat);
                 if !gcj02::in_china(glon, glat) {
@@ -81,7 +87,10 @@ fn transformer_chains_gcj02_and_proj_like_the_parts() {
     let rows = read_csv(&golden("proj_vectors.csv"));
     let chain = Transformer::new(Crs::gcj02(), Crs::cgcs2000_gk_cm120()).unwrap();
     let back = Transformer::new(Crs::cgcs2000_gk_cm120(), Crs::bd09()).unwrap();
-    for row in rows.iter().filter(|r| r["from"] == "EPSG:4326" && r["to"] == "EPSG:4549") {
+    for row in rows
+        .iter()
+        .filter(|r| r["from"] == "EPSG:4326" && r["to"] == "EPSG:4549")
+    {
         let (lon, lat) = (num(row, "x"), num(row, "y"));
         let (glon, glat) = gcj02::wgs84_to_gcj02(lon, lat);
         let (e, n) = chain.transform(glon, glat).unwrap();
@@ -95,6 +104,8 @@ fn transformer_chains_gcj02_and_proj_like_the_parts() {
 
 #[test]
 fn unknown_epsg_code_is_a_clear_error() {
-    let err = Transformer::new(Crs::epsg(999_999), Crs::wgs84()).unwrap_err().to_string();
+    let err = Transformer::new(Crs::epsg(999_999), Crs::wgs84())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("EPSG:999999"), "{err}");
 }

@@ -8,12 +8,16 @@ use std::path::PathBuf;
 
 /// A file under the repository root.
 pub fn repo_path(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
 }
 
 /// A file under tests/golden.
 pub fn golden(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
 }
 
 /// Rows of a small CSV as maps from header to value.
@@ -24,7 +28,11 @@ pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String,
         .records()
         .map(|r| {
             let r = r.unwrap();
-            headers.iter().map(String::from).zip(r.iter().map(String::from)).collect()
+            headers
+                .iter()
+                .map(String::from)
+                .zip(r.iter().map(String::from))
+                .collect()
         })
         .collect()
 }

@@ -17,9 +17,11 @@ const LISTED_REJECTIONS: usize = 20;
 
 /// Arguments of `citygrid convert`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "CRS names: wgs84 (EPSG:4326), cgcs2000 (EPSG:4490), gcj02, bd09, EPSG:<code>.
+#[command(
+    after_help = "CRS names: wgs84 (EPSG:4326), cgcs2000 (EPSG:4490), gcj02, bd09, EPSG:<code>.
 Rows that cannot be converted are written to OUT's sibling <name>.rejected.<ext> with
-their row number and reason, and listed here; the exit code is then 1.")]
+their row number and reason, and listed here; the exit code is then 1."
+)]
 pub struct Args {
     /// CRS of the input coordinates.
     #[arg(long, value_name = "CRS")]
@@ -75,8 +77,15 @@ pub fn run(args: &Args) -> Result<Outcome> {
         (out.features.features.len(), out.rejections)
     } else {
         let table = read_table(&args.input).map_err(input)?;
-        let mut out = convert_table(&table, &name, &args.lon_col, &args.lat_col, args.from, args.to)
-            .map_err(input)?;
+        let mut out = convert_table(
+            &table,
+            &name,
+            &args.lon_col,
+            &args.lat_col,
+            args.from,
+            args.to,
+        )
+        .map_err(input)?;
         write_table(&mut out.table, &args.output)
             .with_context(|| format!("writing {}", args.output.display()))?;
         remove_stale(&rejected_out)?;

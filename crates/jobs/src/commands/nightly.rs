@@ -120,9 +120,12 @@ fn load_divisions(path: &Path) -> Result<BTreeMap<DivisionCode, (String, String)
     let (codes, zh, en) = (column("code")?, column("name_zh")?, column("name_en")?);
     let mut divisions = BTreeMap::new();
     for (row, ((code, zh), en)) in codes.iter().zip(zh).zip(en).enumerate() {
-        let code: DivisionCode = code
-            .parse()
-            .map_err(|e| input(anyhow::anyhow!("{name}: row {}: field \"code\": {e}", row + 1)))?;
+        let code: DivisionCode = code.parse().map_err(|e| {
+            input(anyhow::anyhow!(
+                "{name}: row {}: field \"code\": {e}",
+                row + 1
+            ))
+        })?;
         divisions.insert(code, (zh, en));
     }
     Ok(divisions)
@@ -139,7 +142,10 @@ fn district_areas(
     let layer = read_feature_collection(path).map_err(input)?;
     let projected = convert_features(&layer, Crs::wgs84(), working).map_err(input)?;
     if let Some(first) = projected.rejections.first() {
-        return Err(input(anyhow::anyhow!("{}: feature {first}", path.display())));
+        return Err(input(anyhow::anyhow!(
+            "{}: feature {first}",
+            path.display()
+        )));
     }
     let mut output = layer.clone();
     let mut rows = Vec::new();
@@ -150,7 +156,11 @@ fn district_areas(
         .enumerate()
     {
         let field = |e: &dyn std::fmt::Display| {
-            input(anyhow::anyhow!("{}: feature {}: field \"adcode\": {e}", path.display(), index + 1))
+            input(anyhow::anyhow!(
+                "{}: feature {}: field \"adcode\": {e}",
+                path.display(),
+                index + 1
+            ))
         };
         let adcode = feature
             .property("adcode")

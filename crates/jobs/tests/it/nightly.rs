@@ -9,16 +9,33 @@ fn runs_on_the_sample_city_and_measures_its_districts() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     // Areas in EPSG:4549 as stated in the boundaries' reference README.
-    for (code, km2) in [("371102", "1312.5"), ("371103", "806.4"), ("371121", "1495.2"), ("371122", "1817.4")] {
-        let line = text.lines().find(|l| l.contains(code)).unwrap_or_else(|| panic!("{code}: {text}"));
+    for (code, km2) in [
+        ("371102", "1312.5"),
+        ("371103", "806.4"),
+        ("371121", "1495.2"),
+        ("371122", "1817.4"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(code))
+            .unwrap_or_else(|| panic!("{code}: {text}"));
         assert!(line.contains(km2), "{line}");
     }
     assert!(text.contains("not built yet"), "{text}");
-    let layer = grid_core::io::read_feature_collection(&dir.path().join("districts.geojson")).unwrap();
+    let layer =
+        grid_core::io::read_feature_collection(&dir.path().join("districts.geojson")).unwrap();
     assert_eq!(layer.features.len(), 4);
     let members = layer.foreign_members.unwrap_or_default();
-    assert!(!members.contains_key("crs"), "WGS84 output carries no crs member");
-    assert!(layer.features.iter().all(|f| f.property("area_km2").is_some()));
+    assert!(
+        !members.contains_key("crs"),
+        "WGS84 output carries no crs member"
+    );
+    assert!(
+        layer
+            .features
+            .iter()
+            .all(|f| f.property("area_km2").is_some())
+    );
 }
 
 #[test]
@@ -33,5 +50,9 @@ fn quiet_prints_nothing() {
 fn a_missing_data_folder_is_an_input_error() {
     let out = citygrid(&["nightly", "--data", "no/such/dir"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no/such/dir/codes/std2013/component_major_classes.csv"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no/such/dir/codes/std2013/component_major_classes.csv"),
+        "{}",
+        stderr(&out)
+    );
 }

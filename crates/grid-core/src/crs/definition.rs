@@ -145,7 +145,10 @@ impl FromStr for Crs {
 
     fn from_str(s: &str) -> Result<Self> {
         let lower = s.trim().to_ascii_lowercase();
-        let compact: String = lower.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).collect();
+        let compact: String = lower
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .collect();
         match compact.as_str() {
             "wgs84" => return Ok(Self::Wgs84),
             "cgcs2000" => return Ok(Self::Cgcs2000),
@@ -194,7 +197,15 @@ mod tests {
 
     #[test]
     fn rejects_nonsense_with_the_value_in_the_message() {
-        for text in ["", "mars", "EPSG:", "EPSG:abc", "EPSG:0", "EPSG:-4326", "4326"] {
+        for text in [
+            "",
+            "mars",
+            "EPSG:",
+            "EPSG:abc",
+            "EPSG:0",
+            "EPSG:-4326",
+            "4326",
+        ] {
             let err = text.parse::<Crs>().unwrap_err().to_string();
             assert!(err.contains(&format!("{text:?}")), "{err}");
         }
@@ -202,7 +213,13 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for crs in [Crs::wgs84(), Crs::cgcs2000(), Crs::gcj02(), Crs::bd09(), Crs::utm_50n()] {
+        for crs in [
+            Crs::wgs84(),
+            Crs::cgcs2000(),
+            Crs::gcj02(),
+            Crs::bd09(),
+            Crs::utm_50n(),
+        ] {
             assert_eq!(crs.to_string().parse::<Crs>().unwrap(), crs);
         }
     }
