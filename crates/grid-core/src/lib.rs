@@ -30,6 +30,7 @@ pub mod crs;
 mod error;
 pub mod io;
 pub mod measure;
+mod serde_str;
 
 pub use codes::{
     ClassCatalog, ComponentClassCode, ComponentCode, DivisionCode, DivisionLevel, EventClassCode,
