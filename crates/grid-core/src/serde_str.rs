@@ -41,7 +41,9 @@ mod tests {
         assert_eq!(serde_json::to_string(&Crs::gcj02()).unwrap(), "\"gcj02\"");
         let code: GridCode = serde_json::from_str("\"37110200100101\"").unwrap();
         assert_eq!(serde_json::to_string(&code).unwrap(), "\"371102001001001\"");
-        let err = serde_json::from_str::<GridCode>("\"12\"").unwrap_err().to_string();
+        let err = serde_json::from_str::<GridCode>("\"12\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("invalid grid code \"12\""), "{err}");
     }
 }

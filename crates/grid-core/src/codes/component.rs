@@ -1,6 +1,5 @@
 //! [`ComponentCode`]: the code of one coded public facility (部件).
 
-use std::fmt;
 use std::str::FromStr;
 
 use super::class::ComponentClassCode;
@@ -93,24 +92,7 @@ impl FromStr for ComponentCode {
     }
 }
 
-impl TryFrom<&str> for ComponentCode {
-    type Error = Error;
-    fn try_from(value: &str) -> Result<Self> {
-        value.parse()
-    }
-}
-
-impl fmt::Display for ComponentCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.digits)
-    }
-}
-
-impl AsRef<str> for ComponentCode {
-    fn as_ref(&self) -> &str {
-        &self.digits
-    }
-}
+super::digits::text_code_impls!(ComponentCode);
 
 #[cfg(test)]
 mod tests {

@@ -70,3 +70,29 @@ pub(crate) fn check_nonzero(
     }
     Ok(())
 }
+
+/// `TryFrom<&str>` (through `FromStr`), `Display` and `AsRef<str>` (through `as_str`) for the
+/// code newtypes, which all keep their validated digits as text.
+macro_rules! text_code_impls {
+    ($ty:ty) => {
+        impl TryFrom<&str> for $ty {
+            type Error = crate::error::Error;
+            fn try_from(value: &str) -> crate::error::Result<Self> {
+                value.parse()
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+    };
+}
+pub(crate) use text_code_impls;

@@ -1,7 +1,6 @@
 //! [`DivisionCode`]: administrative division codes (GB/T 2260 and the statistical street and
 //! community extensions).
 
-use std::fmt;
 use std::str::FromStr;
 
 use super::digits::{check_digits, check_division_prefix};
@@ -112,24 +111,7 @@ impl FromStr for DivisionCode {
     }
 }
 
-impl TryFrom<&str> for DivisionCode {
-    type Error = Error;
-    fn try_from(value: &str) -> Result<Self> {
-        value.parse()
-    }
-}
-
-impl fmt::Display for DivisionCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for DivisionCode {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
+super::digits::text_code_impls!(DivisionCode);
 
 #[cfg(test)]
 mod tests {

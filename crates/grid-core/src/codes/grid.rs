@@ -1,6 +1,5 @@
 //! [`GridCode`]: the 15-digit unit grid (单元网格) code.
 
-use std::fmt;
 use std::str::FromStr;
 
 use super::digits::{check_digits, check_division_prefix, check_nonzero};
@@ -118,24 +117,7 @@ impl FromStr for GridCode {
     }
 }
 
-impl TryFrom<&str> for GridCode {
-    type Error = Error;
-    fn try_from(value: &str) -> Result<Self> {
-        value.parse()
-    }
-}
-
-impl fmt::Display for GridCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for GridCode {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
+super::digits::text_code_impls!(GridCode);
 
 #[cfg(test)]
 mod tests {
