@@ -353,6 +353,47 @@ mod tests {
     }
 
     #[test]
+    fn output_does_not_depend_on_the_thread_count() {
+        // Enough rows for several chunks, with bad rows scattered through them.
+        let n = 3 * CHUNK_ROWS + 17;
+        let lon: Vec<String> = (0..n)
+            .map(|i| {
+                if i % 997 == 0 {
+                    "x".to_owned()
+                } else {
+                    format!("{:.6}", 119.0 + (i as f64) * 1e-5)
+                }
+            })
+            .collect();
+        let lat: Vec<String> = (0..n)
+            .map(|i| format!("{:.6}", 35.0 + (i % 1000) as f64 * 1e-4))
+            .collect();
+        let df = df!("lon" => lon, "lat" => lat).unwrap();
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                convert_table(
+                    &df,
+                    "t",
+                    "lon",
+                    "lat",
+                    Crs::gcj02(),
+                    Crs::cgcs2000_gk_cm120(),
+                )
+                .unwrap()
+            })
+        };
+        let (one, four) = (run(1), run(4));
+        assert!(one.table.equals_missing(&four.table));
+        assert!(one.rejected.equals_missing(&four.rejected));
+        assert_eq!(one.rejections, four.rejections);
+        assert_eq!(one.rejections.len(), n.div_ceil(997));
+    }
+
+    #[test]
     fn numeric_columns_are_accepted() {
         let df = df!("x" => [119.5f64, f64::NAN], "y" => [35.4f64, 35.4]).unwrap();
         let out = convert_table(&df, "t.parquet", "x", "y", Crs::wgs84(), Crs::gcj02()).unwrap();

@@ -112,6 +112,7 @@ fn bad_rows_are_reported_with_row_numbers_and_kept() {
         lines[2]
     );
     assert_eq!(lines.len(), 4);
+    insta::assert_snapshot!("rejected_csv", rejected);
 
     // A clean rerun removes the stale rejected file.
     fs::write(&input, "case_id,x,y,class\nA1,119.532,35.414,0101\n").unwrap();
@@ -305,4 +306,13 @@ fn input_errors_exit_2_and_name_the_problem() {
         assert!(stderr(&out).contains(needle), "{full:?}: {}", stderr(&out));
     }
     assert!(!out_csv.exists());
+}
+
+#[test]
+fn help_is_stable() {
+    let out = citygrid(&["convert", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("convert_help", super::stdout(&out));
+    let out = citygrid(&["--help"]);
+    insta::assert_snapshot!("citygrid_help", super::stdout(&out));
 }
