@@ -146,27 +146,30 @@ const BUNDLED: [(&str, &str); 4] = [
     ),
 ];
 
-/// One CSV source: its path (for messages) and its text.
-struct Source<'a> {
-    path: PathBuf,
-    text: &'a str,
-}
+/// The four table files of a folder, in the order `merge` takes them: (path, text) of each file
+/// that is present.
+type TableFiles = [Option<(PathBuf, String)>; 4];
 
-fn read_rows<T: for<'de> Deserialize<'de>>(source: &Source<'_>) -> Result<Vec<(u64, T)>> {
+/// The four file names, in `TableFiles` order.
+const FILES: [&str; 4] = [
+    COMPONENT_MAJOR_FILE,
+    COMPONENT_FILE,
+    EVENT_MAJOR_FILE,
+    EVENT_FILE,
+];
+
+fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<Vec<(u64, T)>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(source.text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| csv_error(&source.path, &e))?
-        .clone();
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(&source.path, &e))?;
+        let record = record.map_err(|e| csv_error(path, &e))?;
         let line = record.position().map_or(0, csv::Position::line);
         let row = record
             .deserialize(Some(&headers))
-            .map_err(|e| csv_error(&source.path, &e).at_line(line))?;
+            .map_err(|e| csv_error(path, &e).at_line(line))?;
         rows.push((line, row));
     }
     Ok(rows)
@@ -237,45 +240,27 @@ fn parse_code<K: ClassKind>(path: &Path, line: u64, code: &str) -> Result<ClassC
 impl ClassCatalog {
     /// The edition shipped with citygrid (the 2007–2013 standards generation, `data/codes/std2013`).
     pub fn bundled() -> Result<Self> {
-        let sources = BUNDLED.map(|(name, text)| Source {
-            path: Path::new("data/codes").join(BUNDLED_EDITION).join(name),
-            text,
+        let files = BUNDLED.map(|(name, text)| {
+            let path = Path::new("data/codes").join(BUNDLED_EDITION).join(name);
+            Some((path, text.to_owned()))
         });
         let mut catalog = Self {
             edition: BUNDLED_EDITION.to_owned(),
             ..Self::default()
         };
-        let [component_majors, components, event_majors, events] = sources;
-        catalog.merge(
-            Some(&component_majors),
-            Some(&components),
-            Some(&event_majors),
-            Some(&events),
-            false,
-        )?;
+        catalog.merge(&files, false)?;
         Ok(catalog)
     }
 
     /// Loads an edition folder; all four tables are required. The edition is named after the
     /// folder.
     pub fn load(dir: &Path) -> Result<Self> {
-        let names = [
-            COMPONENT_MAJOR_FILE,
-            COMPONENT_FILE,
-            EVENT_MAJOR_FILE,
-            EVENT_FILE,
-        ];
-        let mut texts = Vec::with_capacity(names.len());
-        for name in names {
-            texts.push((dir.join(name), read_text(&dir.join(name))?));
+        let mut files = TableFiles::default();
+        for (slot, name) in files.iter_mut().zip(FILES) {
+            let path = dir.join(name);
+            let text = read_text(&path)?;
+            *slot = Some((path, text));
         }
-        let sources: Vec<Source<'_>> = texts
-            .iter()
-            .map(|(path, text)| Source {
-                path: path.clone(),
-                text,
-            })
-            .collect();
         let mut catalog = Self {
             edition: dir.file_name().map_or_else(
                 || dir.display().to_string(),
@@ -283,82 +268,57 @@ impl ClassCatalog {
             ),
             ..Self::default()
         };
-        catalog.merge(
-            sources.first(),
-            sources.get(1),
-            sources.get(2),
-            sources.get(3),
-            false,
-        )?;
+        catalog.merge(&files, false)?;
         Ok(catalog)
     }
 
     /// Merges a city's local tables from `dir`: any of the four files, each optional.
     pub fn extend_local(&mut self, dir: &Path) -> Result<()> {
-        let read = |name: &str| -> Result<Option<(PathBuf, String)>> {
+        let mut files = TableFiles::default();
+        for (slot, name) in files.iter_mut().zip(FILES) {
             let path = dir.join(name);
             if path.exists() {
-                Ok(Some((path.clone(), read_text(&path)?)))
-            } else {
-                Ok(None)
+                let text = read_text(&path)?;
+                *slot = Some((path, text));
             }
-        };
-        let files = [
-            read(COMPONENT_MAJOR_FILE)?,
-            read(COMPONENT_FILE)?,
-            read(EVENT_MAJOR_FILE)?,
-            read(EVENT_FILE)?,
-        ];
+        }
         if files.iter().all(Option::is_none) {
             return Err(Error::Format {
                 path: dir.to_owned(),
                 message: format!(
-                    "no class tables found; expected any of {COMPONENT_MAJOR_FILE}, \
-                     {COMPONENT_FILE}, {EVENT_MAJOR_FILE}, {EVENT_FILE}"
+                    "no class tables found; expected any of {}",
+                    FILES.join(", ")
                 ),
             });
         }
-        let sources = files.each_ref().map(|f| {
-            f.as_ref().map(|(path, text)| Source {
-                path: path.clone(),
-                text: text.as_str(),
-            })
-        });
-        let [a, b, c, d] = &sources;
-        self.merge(a.as_ref(), b.as_ref(), c.as_ref(), d.as_ref(), true)
+        self.merge(&files, true)
     }
 
-    fn merge(
-        &mut self,
-        component_majors: Option<&Source<'_>>,
-        components: Option<&Source<'_>>,
-        event_majors: Option<&Source<'_>>,
-        events: Option<&Source<'_>>,
-        local: bool,
-    ) -> Result<()> {
+    fn merge(&mut self, files: &TableFiles, local: bool) -> Result<()> {
+        let [component_majors, components, event_majors, events] = files;
         let origin_for = |exists: bool| match (local, exists) {
             (false, _) => ClassOrigin::Standard,
             (true, false) => ClassOrigin::Local,
             (true, true) => ClassOrigin::LocalOverride,
         };
-        if let Some(source) = component_majors {
-            merge_majors(&mut self.component_majors, source, &origin_for)?;
+        if let Some((path, text)) = component_majors {
+            merge_majors(&mut self.component_majors, path, text, &origin_for)?;
         }
-        if let Some(source) = event_majors {
-            merge_majors(&mut self.event_majors, source, &origin_for)?;
+        if let Some((path, text)) = event_majors {
+            merge_majors(&mut self.event_majors, path, text, &origin_for)?;
         }
-        if let Some(source) = components {
+        if let Some((path, text)) = components {
             let mut seen = BTreeMap::new();
-            for (line, row) in read_rows::<ComponentRow>(source)? {
-                let code = parse_code(&source.path, line, &row.code)?;
+            for (line, row) in read_rows::<ComponentRow>(path, text)? {
+                let code = parse_code(path, line, &row.code)?;
                 check_row(
-                    &source.path,
+                    path,
                     line,
                     code.major(),
                     &row.major_code,
                     &self.component_majors,
                 )?;
-                check_duplicate(&source.path, line, &mut seen, code.as_str())?;
+                check_duplicate(path, line, &mut seen, code.as_str())?;
                 let origin = origin_for(self.components.contains_key(&code));
                 self.components.insert(
                     code.clone(),
@@ -372,22 +332,22 @@ impl ClassCatalog {
                 );
             }
         }
-        if let Some(source) = events {
+        if let Some((path, text)) = events {
             let mut seen = BTreeMap::new();
-            for (line, row) in read_rows::<EventRow>(source)? {
-                let code = parse_code(&source.path, line, &row.code)?;
+            for (line, row) in read_rows::<EventRow>(path, text)? {
+                let code = parse_code(path, line, &row.code)?;
                 check_row(
-                    &source.path,
+                    path,
                     line,
                     code.major(),
                     &row.major_code,
                     &self.event_majors,
                 )?;
-                check_duplicate(&source.path, line, &mut seen, code.as_str())?;
+                check_duplicate(path, line, &mut seen, code.as_str())?;
                 let time_limit = match row.default_time_limit.as_deref().map(str::trim) {
                     None | Some("") => None,
                     Some(text) => Some(text.parse::<TimeLimit>().map_err(|e| {
-                        table_error(&source.path, line, "default_time_limit", e.to_string())
+                        table_error(path, line, "default_time_limit", e.to_string())
                     })?),
                 };
                 let origin = origin_for(self.events.contains_key(&code));
@@ -487,21 +447,22 @@ fn read_text(path: &Path) -> Result<String> {
 
 fn merge_majors(
     majors: &mut BTreeMap<String, MajorClass>,
-    source: &Source<'_>,
+    path: &Path,
+    text: &str,
     origin_for: &impl Fn(bool) -> ClassOrigin,
 ) -> Result<()> {
     let mut seen = BTreeMap::new();
-    for (line, row) in read_rows::<MajorRow>(source)? {
+    for (line, row) in read_rows::<MajorRow>(path, text)? {
         let code = row.major_code;
         if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_digit()) || code == "00" {
             return Err(table_error(
-                &source.path,
+                path,
                 line,
                 "major_code",
                 format!("{code:?} is not a 2-digit major class from 01 to 99"),
             ));
         }
-        check_duplicate(&source.path, line, &mut seen, &code)?;
+        check_duplicate(path, line, &mut seen, &code)?;
         let origin = origin_for(majors.contains_key(&code));
         majors.insert(
             code.clone(),

@@ -22,7 +22,10 @@ fn runs_on_the_sample_city_and_measures_its_districts() {
         assert!(line.contains(km2), "{line}");
     }
     assert!(text.contains("not built yet"), "{text}");
-    insta::assert_snapshot!("nightly_summary", text.replace(path_str(dir.path()), "<out>"));
+    insta::assert_snapshot!(
+        "nightly_summary",
+        text.replace(path_str(dir.path()), "<out>")
+    );
     let layer =
         grid_core::io::read_feature_collection(&dir.path().join("districts.geojson")).unwrap();
     assert_eq!(layer.features.len(), 4);
