@@ -68,6 +68,10 @@ fn proj_transform(c: &mut Criterion) {
     c.bench_function("transformer/new_gcj02_to_epsg4549", |b| {
         b.iter(|| Transformer::new(black_box(Crs::gcj02()), Crs::cgcs2000_gk_cm120()).unwrap());
     });
+    let plan = gcj.plan().clone();
+    c.bench_function("transformer/plan_build_gcj02_to_epsg4549", |b| {
+        b.iter(|| black_box(&plan).build().unwrap());
+    });
 }
 
 criterion_group!(benches, gcj02_formulas, proj_transform);

@@ -10,7 +10,8 @@ use crate::error::{Error, PolarsContext, Result};
 use crate::rejection::{RejectReason, Rejection, columns};
 use crate::table_io::require_column;
 
-/// Rows per parallel task; each task builds its own [`Transformer`] (PROJ state is per thread).
+/// Rows per parallel task; each task builds its own [`Transformer`] from the shared plan (PROJ
+/// state is per thread). The output does not depend on it.
 const CHUNK_ROWS: usize = 16_384;
 
 /// The outcome of converting a table: converted rows in input order, and the rejected rows with
@@ -128,15 +129,15 @@ pub fn convert_table(
     from: Crs,
     to: Crs,
 ) -> Result<ConvertedTable> {
-    // Fail on an unusable CRS pair before looking at any row.
-    Transformer::new(from, to)?;
+    // Fail on an unusable CRS pair before looking at any row; PROJ's operation search runs once.
+    let plan = Transformer::new(from, to)?.plan().clone();
     let xs = parse_column(df, table, x_col)?;
     let ys = parse_column(df, table, y_col)?;
     let cells: Vec<(&Cell, &Cell)> = xs.iter().zip(ys.iter()).collect();
     let results: Vec<_> = cells
         .par_chunks(CHUNK_ROWS)
         .map(|chunk| -> Result<Vec<_>> {
-            let transformer = Transformer::new(from, to)?;
+            let transformer = plan.build()?;
             Ok(chunk
                 .iter()
                 .map(|&cell| convert_cell(&transformer, cell, (x_col, y_col)))

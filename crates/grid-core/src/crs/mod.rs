@@ -9,4 +9,4 @@ pub mod gcj02;
 mod transform;
 
 pub use definition::{Crs, CrsKind};
-pub use transform::{AREA_OF_USE_MARGIN_DEG, Transformer};
+pub use transform::{AREA_OF_USE_MARGIN_DEG, TransformPlan, Transformer};

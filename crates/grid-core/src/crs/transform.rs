@@ -25,8 +25,10 @@ pub const AREA_OF_USE_MARGIN_DEG: f64 = 3.0;
 /// lie within the CRS's area of use widened by [`AREA_OF_USE_MARGIN_DEG`]. Anything else is an
 /// [`Error::CoordinateOutOfRange`] naming the coordinate and the reason.
 ///
-/// A `Transformer` owns PROJ state that is not thread-safe, so it is not `Send`: build one per
-/// thread for parallel work (building costs about a millisecond).
+/// A `Transformer` owns PROJ state that is not thread-safe, so it is not `Send`. For parallel
+/// work, share its [`TransformPlan`] (which is `Send + Sync`) and build one `Transformer` per task
+/// from it: the first build searches PROJ's database for the operation (tens of milliseconds),
+/// the plan remembers the answer, and later builds take a fraction of a millisecond.
 ///
 /// ```
 /// use grid_core::crs::{Crs, Transformer};
@@ -36,6 +38,15 @@ pub const AREA_OF_USE_MARGIN_DEG: f64 = 3.0;
 /// # Ok::<(), grid_core::Error>(())
 /// ```
 pub struct Transformer {
+    plan: TransformPlan,
+    proj: Option<Proj>,
+}
+
+/// Everything about a transformation except the PROJ object itself: cheap to clone, safe to
+/// share between threads, and quick to turn into a [`Transformer`] with
+/// [`TransformPlan::build`].
+#[derive(Clone, Debug)]
+pub struct TransformPlan {
     from: Crs,
     to: Crs,
     source_geographic: bool,
@@ -43,8 +54,28 @@ pub struct Transformer {
     /// units. `None` when PROJ gives no area of use.
     source_domain: Option<[f64; 4]>,
     pre: Offset,
-    proj: Option<Proj>,
     post: Offset,
+    /// The PROJ step, if the datums or projections differ.
+    proj: Option<ProjStep>,
+}
+
+/// The PROJ operation between the two base CRSs.
+#[derive(Clone, Debug)]
+struct ProjStep {
+    from: String,
+    to: String,
+    /// The operation's PROJ pipeline, when PROJ chose a single one; rebuilding from it skips the
+    /// database search. `None` when PROJ keeps several candidates and picks per point.
+    pipeline: Option<String>,
+}
+
+impl ProjStep {
+    fn build(&self) -> std::result::Result<Proj, proj::ProjCreateError> {
+        match &self.pipeline {
+            Some(pipeline) => Proj::new(pipeline),
+            None => Proj::new_known_crs(&self.from, &self.to, None),
+        }
+    }
 }
 
 /// A GCJ-02/BD-09 step around the PROJ step.
@@ -161,48 +192,59 @@ impl Transformer {
             Crs::Bd09 => (Crs::Wgs84, Offset::Wgs84ToBd09),
             _ => (to, Offset::None),
         };
-        let proj = if from_base == to_base {
-            None
+        let (proj, step) = if from_base == to_base {
+            (None, None)
         } else {
-            let proj = Proj::new_known_crs(
-                &from_base.proj_definition(),
-                &to_base.proj_definition(),
-                None,
-            )
-            .map_err(|e| transform_error(from, to, e))?;
-            Some(proj)
+            let (from_def, to_def) = (from_base.proj_definition(), to_base.proj_definition());
+            let proj = Proj::new_known_crs(&from_def, &to_def, None)
+                .map_err(|e| transform_error(from, to, e))?;
+            // A single chosen operation has a PROJ-string pipeline; several candidates do not
+            // ("unavailable until proj_trans is called").
+            let pipeline = proj.def().ok().filter(|d| d.starts_with("proj="));
+            let step = ProjStep {
+                from: from_def,
+                to: to_def,
+                pipeline,
+            };
+            (Some(proj), Some(step))
         };
         let source_domain = if source_geographic {
             None
         } else {
             projected_domain(&from)
         };
-        Ok(Self {
+        let plan = TransformPlan {
             from,
             to,
             source_geographic,
             source_domain,
             pre,
-            proj,
             post,
-        })
+            proj: step,
+        };
+        Ok(Self { plan, proj })
+    }
+
+    /// The plan this transformer was built from, to build more of it on other threads.
+    pub fn plan(&self) -> &TransformPlan {
+        &self.plan
     }
 
     /// The source CRS.
     pub fn from(&self) -> Crs {
-        self.from
+        self.plan.from
     }
 
     /// The target CRS.
     pub fn to(&self) -> Crs {
-        self.to
+        self.plan.to
     }
 
     fn out_of_range(&self, x: f64, y: f64, reason: impl Into<String>) -> Error {
         Error::CoordinateOutOfRange {
             x,
             y,
-            crs: self.from.to_string(),
+            crs: self.plan.from.to_string(),
             reason: reason.into(),
         }
     }
@@ -212,14 +254,14 @@ impl Transformer {
         if !x.is_finite() || !y.is_finite() {
             return Err(self.out_of_range(x, y, "not a finite number"));
         }
-        if self.source_geographic {
+        if self.plan.source_geographic {
             if !(-180.0..=180.0).contains(&x) {
                 return Err(self.out_of_range(x, y, "longitude outside [-180, 180]"));
             }
             if !(-90.0..=90.0).contains(&y) {
                 return Err(self.out_of_range(x, y, "latitude outside [-90, 90]"));
             }
-        } else if let Some([west, south, east, north]) = self.source_domain
+        } else if let Some([west, south, east, north]) = self.plan.source_domain
             && (!(west..=east).contains(&x) || !(south..=north).contains(&y))
         {
             {
@@ -240,13 +282,13 @@ impl Transformer {
     /// Transforms one coordinate (x = east/longitude, y = north/latitude).
     pub fn transform(&self, x: f64, y: f64) -> Result<(f64, f64)> {
         self.check(x, y)?;
-        let (mut u, mut v) = self.pre.apply(x, y);
+        let (mut u, mut v) = self.plan.pre.apply(x, y);
         if let Some(proj) = &self.proj {
             (u, v) = proj
                 .convert((u, v))
                 .map_err(|e| self.out_of_range(x, y, format!("PROJ: {e}")))?;
         }
-        let (u, v) = self.post.apply(u, v);
+        let (u, v) = self.plan.post.apply(u, v);
         if !u.is_finite() || !v.is_finite() {
             return Err(self.out_of_range(x, y, "the transformed position is not finite"));
         }
@@ -269,7 +311,7 @@ impl Transformer {
 
     /// True when source and target are the same CRS.
     pub fn is_identity(&self) -> bool {
-        self.from == self.to
+        self.plan.from == self.plan.to
     }
 
     /// Number of vertices a geometry has, for progress reporting.
@@ -281,12 +323,36 @@ impl Transformer {
 impl std::fmt::Debug for Transformer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transformer")
-            .field("from", &self.from)
-            .field("to", &self.to)
-            .field("pre", &self.pre)
-            .field("proj", &self.proj.is_some())
-            .field("post", &self.post)
-            .finish()
+            .field("plan", &self.plan)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TransformPlan {
+    /// Builds a [`Transformer`] from the plan, without searching PROJ's database again where
+    /// PROJ chose a single operation.
+    pub fn build(&self) -> Result<Transformer> {
+        let proj = match &self.proj {
+            None => None,
+            Some(step) => Some(
+                step.build()
+                    .map_err(|e| transform_error(self.from, self.to, e))?,
+            ),
+        };
+        Ok(Transformer {
+            plan: self.clone(),
+            proj,
+        })
+    }
+
+    /// The source CRS.
+    pub fn from(&self) -> Crs {
+        self.from
+    }
+
+    /// The target CRS.
+    pub fn to(&self) -> Crs {
+        self.to
     }
 }
 
@@ -303,6 +369,36 @@ mod tests {
             Crs::Epsg(999_999).kind(),
             Err(Error::UnknownCrs { .. })
         ));
+    }
+
+    #[test]
+    fn transformers_built_from_a_plan_agree_exactly() {
+        for (from, to) in [
+            (Crs::wgs84(), Crs::cgcs2000_gk_cm120()),
+            (Crs::gcj02(), Crs::utm_50n()),
+            (Crs::Epsg(4214), Crs::wgs84()), // several candidate operations: no pipeline
+            (Crs::bd09(), Crs::gcj02()),
+        ] {
+            let first = Transformer::new(from, to).unwrap();
+            let again = first.plan().build().unwrap();
+            let a = first.transform(119.5, 35.4).unwrap();
+            let b = again.transform(119.5, 35.4).unwrap();
+            assert_eq!(a, b, "{from} -> {to}");
+        }
+    }
+
+    #[test]
+    fn plans_cross_threads() {
+        let plan = Transformer::new(Crs::gcj02(), Crs::cgcs2000_gk_cm120())
+            .unwrap()
+            .plan()
+            .clone();
+        let here = plan.build().unwrap().transform(119.5, 35.4).unwrap();
+        let there =
+            std::thread::spawn(move || plan.build().unwrap().transform(119.5, 35.4).unwrap())
+                .join()
+                .unwrap();
+        assert_eq!(here, there);
     }
 
     #[test]
