@@ -10,8 +10,10 @@ use crate::error::{Error, PolarsContext, Result};
 use crate::rejection::{RejectReason, Rejection, columns};
 use crate::table_io::require_column;
 
-/// Rows per parallel task; each task builds its own [`Transformer`] from the shared plan (PROJ
-/// state is per thread). The output does not depend on it.
+/// The fewest rows per parallel task. Each task builds its own [`Transformer`] from the shared
+/// plan (PROJ state is per thread, and a new PROJ context costs milliseconds), so tasks are as
+/// large as load balancing allows: four per thread, at least this many rows. The output does
+/// not depend on the split.
 const CHUNK_ROWS: usize = 16_384;
 
 /// The outcome of converting a table: converted rows in input order, and the rejected rows with
@@ -134,8 +136,12 @@ pub fn convert_table(
     let xs = parse_column(df, table, x_col)?;
     let ys = parse_column(df, table, y_col)?;
     let cells: Vec<(&Cell, &Cell)> = xs.iter().zip(ys.iter()).collect();
+    let chunk_rows = cells
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(CHUNK_ROWS);
     let results: Vec<_> = cells
-        .par_chunks(CHUNK_ROWS)
+        .par_chunks(chunk_rows)
         .map(|chunk| -> Result<Vec<_>> {
             let transformer = plan.build()?;
             Ok(chunk
