@@ -145,7 +145,7 @@ fn a_missing_edition_file_names_it() {
 
 #[test]
 fn rizhao_division_table_is_consistent() {
-    let rows = read_csv(&repo_path("data/divisions/rizhao_divisions.csv"));
+    let rows = read_csv(&repo_path("data/rizhao/divisions.csv"));
     assert!(rows.len() > 30);
     for row in rows {
         let code: DivisionCode = row["code"].parse().unwrap();

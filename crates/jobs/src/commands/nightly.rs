@@ -57,7 +57,7 @@ pub fn run(args: &Args, quiet: bool) -> Result<Outcome> {
         catalog.event_major_classes().count(),
     );
 
-    let divisions_path = args.data.join("divisions/rizhao_divisions.csv");
+    let divisions_path = args.data.join("rizhao/divisions.csv");
     let divisions = load_divisions(&divisions_path)?;
     let mut by_level: BTreeMap<DivisionLevel, usize> = BTreeMap::new();
     for code in divisions.keys() {
@@ -74,7 +74,7 @@ pub fn run(args: &Args, quiet: bool) -> Result<Outcome> {
             .to_lowercase()
     );
 
-    let boundaries = args.data.join("boundaries/rizhao_districts.geojson");
+    let boundaries = args.data.join("rizhao/districts.geojson");
     let out_path = args.out.join("districts.geojson");
     let rows = district_areas(&boundaries, &divisions, args.crs, &out_path)?;
     say!(
