@@ -8,7 +8,6 @@
 //! |---|---|
 //! | [`table_io`] | CSV and Parquet tables by file extension, written atomically |
 //! | [`convert`] | point tables and GeoJSON layers between any two [`grid_core::Crs`], rejected rows kept |
-//! | [`rejection`] | why a row was rejected, and the counts a run reports |
 //!
 //! ```
 //! use grid_analytics::convert::convert_table;
@@ -25,7 +24,8 @@
 
 pub mod convert;
 mod error;
-pub mod rejection;
+/// Rejected rows (defined in grid-core, shared by every crate).
+pub use grid_core::rejection;
 pub mod table_io;
 
 pub use error::{Error, Result};

@@ -63,6 +63,17 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An argument or setting with a value that cannot be used.
+    #[error("invalid {name} {value}: {reason}")]
+    InvalidValue {
+        /// What the value is for.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+
     /// A data table (CSV or GeoJSON) has a bad row or field.
     #[error("{}: line {line}: field {field:?}: {message}", path.display())]
     Table {
@@ -90,6 +101,18 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    pub(crate) fn invalid_value(
+        name: &'static str,
+        value: String,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self::InvalidValue {
+            name,
+            value,
+            reason: reason.into(),
+        }
+    }
+
     pub(crate) fn invalid_code(kind: &'static str, value: &str, reason: impl Into<String>) -> Self {
         Self::InvalidCode {
             kind,

@@ -82,6 +82,39 @@ pub fn read_feature_collection(path: &Path) -> Result<FeatureCollection> {
     }
 }
 
+/// The CRS a GeoJSON layer declares: the pre-RFC 7946 `"crs"` member
+/// (`urn:ogc:def:crs:EPSG::4549`, `EPSG:4549`, or CRS84) if present, else WGS84 as RFC 7946
+/// requires.
+pub fn feature_collection_crs(collection: &FeatureCollection) -> Result<Crs> {
+    let Some(member) = collection
+        .foreign_members
+        .as_ref()
+        .and_then(|m| m.get("crs"))
+    else {
+        return Ok(Crs::wgs84());
+    };
+    let name = member
+        .get("properties")
+        .and_then(|p| p.get("name"))
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| Error::UnknownCrs {
+            value: member.to_string(),
+            reason: "a GeoJSON \"crs\" member needs properties.name".to_owned(),
+        })?;
+    let upper = name.to_ascii_uppercase();
+    if upper.ends_with("CRS84") {
+        return Ok(Crs::wgs84());
+    }
+    // urn:ogc:def:crs:EPSG::4549 or urn:ogc:def:crs:EPSG:9.9:4549 or EPSG:4549
+    if let Some(code) = upper
+        .strip_prefix("URN:OGC:DEF:CRS:EPSG:")
+        .and_then(|rest| rest.rsplit(':').next())
+    {
+        return format!("EPSG:{code}").parse();
+    }
+    name.parse()
+}
+
 /// Writes a FeatureCollection atomically.
 ///
 /// RFC 7946 GeoJSON is WGS84 longitude/latitude and carries no CRS. When `crs` is another EPSG
@@ -158,6 +191,37 @@ mod tests {
                 .foreign_members
                 .is_none()
         );
+    }
+
+    #[test]
+    fn declared_crs_is_read() {
+        let with = |name: &str| -> FeatureCollection {
+            format!(
+                r#"{{"type":"FeatureCollection","features":[],"crs":{{"type":"name","properties":{{"name":"{name}"}}}}}}"#
+            )
+            .parse::<GeoJson>()
+            .and_then(FeatureCollection::try_from)
+            .unwrap()
+        };
+        assert_eq!(
+            feature_collection_crs(&with("urn:ogc:def:crs:EPSG::4549")).unwrap(),
+            Crs::Epsg(4549)
+        );
+        assert_eq!(
+            feature_collection_crs(&with("EPSG:32650")).unwrap(),
+            Crs::Epsg(32650)
+        );
+        assert_eq!(
+            feature_collection_crs(&with("urn:ogc:def:crs:OGC:1.3:CRS84")).unwrap(),
+            Crs::wgs84()
+        );
+        assert!(feature_collection_crs(&with("mars")).is_err());
+        let plain = FeatureCollection {
+            bbox: None,
+            features: vec![],
+            foreign_members: None,
+        };
+        assert_eq!(feature_collection_crs(&plain).unwrap(), Crs::wgs84());
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //! |---|---|
 //! | [`crs`] | [`Crs`] and [`Transformer`]: EPSG systems through PROJ, GCJ-02 and BD-09 by formula |
 //! | [`codes`] | validated codes: [`DivisionCode`], [`GridCode`], [`ComponentCode`], class codes, and the class tables loaded from `data/codes` |
+//! | [`grid`] | [`GridLayer`] of [`UnitGrid`]s from GeoJSON; fishnet analysis grids |
 //! | [`io`] | atomic file writes, GeoJSON feature collections |
 //! | [`measure`] | areas in square metres |
+//! | [`rejection`] | why a row or feature was rejected, and the counts a run reports |
 //!
 //! ```
 //! use grid_core::{Crs, GridCode, Transformer};
@@ -28,8 +30,10 @@
 pub mod codes;
 pub mod crs;
 mod error;
+pub mod grid;
 pub mod io;
 pub mod measure;
+pub mod rejection;
 mod serde_str;
 
 pub use codes::{
@@ -38,3 +42,4 @@ pub use codes::{
 };
 pub use crs::{Crs, CrsKind, Transformer};
 pub use error::{Error, Result};
+pub use grid::{GridLayer, UnitGrid};

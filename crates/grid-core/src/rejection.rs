@@ -14,8 +14,15 @@ pub enum RejectReason {
     OutOfRange,
     /// A GeoJSON feature has no geometry.
     MissingGeometry,
-    /// A GeoJSON geometry that cannot be read as a geometry.
+    /// A GeoJSON geometry that cannot be read as a geometry, or of the wrong type (a point
+    /// where a polygon is needed).
     InvalidGeometry,
+    /// A code (grid, division, class) that fails validation.
+    InvalidCode,
+    /// A code that an earlier row already used.
+    DuplicateCode,
+    /// A field whose value cannot be read (a date that is not a date).
+    InvalidValue,
 }
 
 impl RejectReason {
@@ -27,6 +34,9 @@ impl RejectReason {
             Self::OutOfRange => "out_of_range",
             Self::MissingGeometry => "missing_geometry",
             Self::InvalidGeometry => "invalid_geometry",
+            Self::InvalidCode => "invalid_code",
+            Self::DuplicateCode => "duplicate_code",
+            Self::InvalidValue => "invalid_value",
         }
     }
 }

@@ -1,0 +1,12 @@
+//! Management grids: the unit grids (单元网格) a city is cut into, and analysis grids.
+//!
+//! - [`UnitGrid`]: one coded grid with its polygon and attributes.
+//! - [`GridLayer`]: a city's grids in one projected working CRS, read from and written to GeoJSON.
+//! - [`fishnet`]: regular square analysis grids of any cell size, clipped to a study area.
+
+pub mod fishnet;
+mod layer;
+mod unit_grid;
+
+pub use layer::{GridLayer, properties};
+pub use unit_grid::UnitGrid;
