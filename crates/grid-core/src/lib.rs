@@ -9,6 +9,7 @@
 //! | [`crs`] | [`Crs`] and [`Transformer`]: EPSG systems through PROJ, GCJ-02 and BD-09 by formula |
 //! | [`codes`] | validated codes: [`DivisionCode`], [`GridCode`], [`ComponentCode`], class codes, and the class tables loaded from `data/codes` |
 //! | [`grid`] | [`GridLayer`] of [`UnitGrid`]s from GeoJSON; fishnet analysis grids |
+//! | [`index`] | [`index::GridIndex`]: point → unit grid over an R-tree, in parallel |
 //! | [`io`] | atomic file writes, GeoJSON feature collections |
 //! | [`measure`] | areas in square metres |
 //! | [`rejection`] | why a row or feature was rejected, and the counts a run reports |
@@ -31,6 +32,7 @@ pub mod codes;
 pub mod crs;
 mod error;
 pub mod grid;
+pub mod index;
 pub mod io;
 pub mod measure;
 pub mod rejection;

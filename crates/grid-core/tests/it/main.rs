@@ -3,6 +3,7 @@
 
 mod codes;
 mod crs;
+mod index;
 
 use std::path::PathBuf;
 
