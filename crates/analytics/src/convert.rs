@@ -131,6 +131,55 @@ pub fn convert_table(
     from: Crs,
     to: Crs,
 ) -> Result<ConvertedTable> {
+    let rows = transform_rows(df, table, x_col, y_col, from, to)?;
+    let context = || format!("{table}: assembling the converted table");
+    let (out_x, out_y): (Vec<f64>, Vec<f64>) = rows.coords.iter().copied().unzip();
+    let mut converted = df.filter(&rows.keep).context(context)?;
+    converted
+        .replace(x_col, Column::new(x_col.into(), out_x))
+        .context(context)?;
+    converted
+        .replace(y_col, Column::new(y_col.into(), out_y))
+        .context(context)?;
+    let rejected = rows.rejected_table(df).context(context)?;
+    Ok(ConvertedTable {
+        table: converted,
+        rejected,
+        rejections: rows.rejections,
+    })
+}
+
+/// The rows of a table transformed to another CRS: the coordinates of the rows that converted,
+/// which rows those are, and why the others did not.
+#[derive(Debug)]
+pub struct TransformedRows {
+    /// (x, y) in the target CRS of each kept row, in input order.
+    pub coords: Vec<(f64, f64)>,
+    /// True for the rows that converted.
+    pub keep: BooleanChunked,
+    /// Why the other rows did not, in row order.
+    pub rejections: Vec<Rejection>,
+}
+
+impl TransformedRows {
+    /// The rejected rows of `df` with `row_number`, `reject_field`, `reject_reason` and
+    /// `reject_detail` in front of their original columns.
+    pub fn rejected_table(&self, df: &DataFrame) -> PolarsResult<DataFrame> {
+        rejected_table(df, &!&self.keep, &self.rejections)
+    }
+}
+
+/// Parses and transforms the point columns of a table, in parallel (fixed-size tasks
+/// reassembled in input order, so the result does not depend on the thread count). The
+/// building block of [`convert_table`] and of grid assignment.
+pub fn transform_rows(
+    df: &DataFrame,
+    table: &str,
+    x_col: &str,
+    y_col: &str,
+    from: Crs,
+    to: Crs,
+) -> Result<TransformedRows> {
     // Fail on an unusable CRS pair before looking at any row; PROJ's operation search runs once.
     let plan = Transformer::new(from, to)?.plan().clone();
     let xs = parse_column(df, table, x_col)?;
@@ -154,15 +203,13 @@ pub fn convert_table(
         .flatten()
         .collect();
 
-    let mut out_x = Vec::with_capacity(results.len());
-    let mut out_y = Vec::with_capacity(results.len());
+    let mut coords = Vec::with_capacity(results.len());
     let mut keep = Vec::with_capacity(results.len());
     let mut rejections = Vec::new();
     for (index, result) in results.into_iter().enumerate() {
         match result {
-            Ok((x, y)) => {
-                out_x.push(x);
-                out_y.push(y);
+            Ok(xy) => {
+                coords.push(xy);
                 keep.push(true);
             }
             Err((field, reason, detail)) => {
@@ -176,19 +223,9 @@ pub fn convert_table(
             }
         }
     }
-    let context = || format!("{table}: assembling the converted table");
-    let mask = BooleanChunked::from_slice("keep".into(), &keep);
-    let mut converted = df.filter(&mask).context(context)?;
-    converted
-        .replace(x_col, Column::new(x_col.into(), out_x))
-        .context(context)?;
-    converted
-        .replace(y_col, Column::new(y_col.into(), out_y))
-        .context(context)?;
-    let rejected = rejected_table(df, &!&mask, &rejections).context(context)?;
-    Ok(ConvertedTable {
-        table: converted,
-        rejected,
+    Ok(TransformedRows {
+        coords,
+        keep: BooleanChunked::from_slice("keep".into(), &keep),
         rejections,
     })
 }

@@ -6,7 +6,9 @@
 //!
 //! | module | what it holds |
 //! |---|---|
+//! | [`schema`] | the column names every table shares |
 //! | [`table_io`] | CSV and Parquet tables by file extension, written atomically |
+//! | [`assign`] | point tables → unit grid, community, street and district codes |
 //! | [`convert`] | point tables and GeoJSON layers between any two [`grid_core::Crs`], rejected rows kept |
 //!
 //! ```
@@ -22,10 +24,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod assign;
 pub mod convert;
 mod error;
 /// Rejected rows (defined in grid-core, shared by every crate).
 pub use grid_core::rejection;
+pub mod schema;
 pub mod table_io;
 
 pub use error::{Error, Result};

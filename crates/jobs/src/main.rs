@@ -23,6 +23,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Add each point's unit grid, community, street and district codes.
+    Assign(commands::assign::Args),
     /// Convert a CSV, Parquet or GeoJSON point file between coordinate systems.
     Convert(commands::convert::Args),
     /// Run the nightly job on a city (with no arguments: the bundled sample city).
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         .with_target(false)
         .init();
     let result = match cli.command {
+        Command::Assign(args) => commands::assign::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
         Command::Nightly(args) => commands::nightly::run(&args, cli.quiet),
     };

@@ -216,7 +216,8 @@ impl GridIndex {
             // can beat or tie the best. The slack covers rounding: an envelope distance equal to
             // a polygon's true distance may come out a unit in the last place larger.
             let slack = 1e-9 * envelope_d.max(1.0);
-            if envelope_d > tolerance_m + slack || best.is_some_and(|(d, _)| envelope_d > d + slack) {
+            if envelope_d > tolerance_m + slack || best.is_some_and(|(d, _)| envelope_d > d + slack)
+            {
                 break;
             }
             let i = candidate.data;

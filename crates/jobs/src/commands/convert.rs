@@ -4,16 +4,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use grid_analytics::convert::{convert_features, convert_table};
-use grid_analytics::rejection::{Rejection, count_by_reason};
 use grid_analytics::table_io::{FileFormat, read_table, rejected_path, write_table};
 use grid_core::Crs;
 use grid_core::io::{read_feature_collection, write_feature_collection};
-use tracing::{info, warn};
+use tracing::info;
 
+use super::report::{remove_stale, report_rejections};
 use crate::exit::{Outcome, input};
-
-/// How many rejected rows are listed on the terminal; all of them are in the rejected file.
-const LISTED_REJECTIONS: usize = 20;
 
 /// Arguments of `citygrid convert`.
 #[derive(Debug, clap::Args)]
@@ -95,32 +92,6 @@ pub fn run(args: &Args) -> Result<Outcome> {
         }
         (out.table.height(), out.rejections)
     };
-    report(args, converted, &rejections, &rejected_out);
-    Ok(if rejections.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Rejected
-    })
-}
-
-/// A rejected file from an earlier run would be mistaken for this run's.
-fn remove_stale(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("removing the stale {}", path.display()))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
-fn report(args: &Args, converted: usize, rejections: &[Rejection], rejected_out: &Path) {
     info!(
         "converted {converted} rows of {} from {} to {} -> {}",
         args.input.display(),
@@ -128,27 +99,17 @@ fn report(args: &Args, converted: usize, rejections: &[Rejection], rejected_out:
         args.to,
         args.output.display()
     );
-    if rejections.is_empty() {
-        return;
-    }
-    let counts = count_by_reason(rejections)
-        .into_iter()
-        .map(|(reason, n)| format!("{reason}: {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    warn!(
-        "rejected {} rows ({counts}) -> {}",
-        rejections.len(),
-        rejected_out.display()
-    );
-    for rejection in rejections.iter().take(LISTED_REJECTIONS) {
-        warn!("  {}: {rejection}", args.input.display());
-    }
-    if rejections.len() > LISTED_REJECTIONS {
-        warn!(
-            "  … and {} more in {}",
-            rejections.len() - LISTED_REJECTIONS,
-            rejected_out.display()
-        );
+    report_rejections(&args.input, &rejections, &rejected_out);
+    Ok(if rejections.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Rejected
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }

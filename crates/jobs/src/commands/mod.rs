@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
+pub mod assign;
 pub mod convert;
 pub mod nightly;
+mod report;
