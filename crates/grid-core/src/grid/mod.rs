@@ -5,8 +5,13 @@
 //! - [`fishnet`]: regular square analysis grids of any cell size, clipped to a study area.
 
 pub mod fishnet;
+mod generate;
 mod layer;
 mod unit_grid;
 
+pub use generate::{
+    AreaReport, COUNTY_BLOCK_FIRST_STREET, GridBuilder, MAX_GRIDS_PER_COMMUNITY,
+    STREET_BLOCK_FIRST_COMMUNITY,
+};
 pub use layer::{GridLayer, properties};
 pub use unit_grid::UnitGrid;
