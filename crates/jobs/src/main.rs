@@ -25,6 +25,9 @@ struct Cli {
 enum Command {
     /// Add each point's unit grid, community, street and district codes.
     Assign(commands::assign::Args),
+    /// Build management grids.
+    #[command(subcommand)]
+    Grid(commands::grid::Command),
     /// Convert a CSV, Parquet or GeoJSON point file between coordinate systems.
     Convert(commands::convert::Args),
     /// Run the nightly job on a city (with no arguments: the bundled sample city).
@@ -40,10 +43,12 @@ fn main() -> ExitCode {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let result = match cli.command {
         Command::Assign(args) => commands::assign::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
+        Command::Grid(command) => commands::grid::run(&command),
         Command::Nightly(args) => commands::nightly::run(&args, cli.quiet),
     };
     match result {

@@ -2,5 +2,6 @@
 
 pub mod assign;
 pub mod convert;
+pub mod grid;
 pub mod nightly;
 mod report;

@@ -3,6 +3,7 @@
 
 mod assign;
 mod convert;
+mod grid;
 mod nightly;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,193 @@
+//! `citygrid grid …`: building and inspecting management grids.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use geo::{BooleanOps, Geometry, MultiPolygon};
+use grid_analytics::table_io::FileFormat;
+use grid_core::grid::GridBuilder;
+use grid_core::io::{feature_collection_crs, read_feature_collection};
+use grid_core::{Crs, DivisionCode, DivisionLevel, Transformer};
+use tracing::info;
+
+use crate::exit::{Outcome, input};
+
+/// `citygrid grid` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Generate coded unit grids by tiling boundary polygons with square cells.
+    Build(BuildArgs),
+}
+
+/// Arguments of `citygrid grid build`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Each boundary feature is coded by its \"code\" or \"adcode\" property, or by
+--division-code when the file has a single feature without one. With --communities, each
+community (12-digit code) is tiled inside the boundary and its grids numbered 001-999.
+Without it, streets (9 digits) and county-level areas (6 digits) are split into synthetic
+blocks of at most 999 grids: communities 901, 902, ... of a street, or streets 900, 901, ...
+with communities 001-999 of a county; the output says how many blocks each area got."
+)]
+pub struct BuildArgs {
+    /// Boundary polygons (GeoJSON, any CRS): a district, streets, or communities.
+    #[arg(long, value_name = "FILE")]
+    boundary: PathBuf,
+    /// Community polygons (GeoJSON, 12-digit codes), tiled inside the boundary.
+    #[arg(long, value_name = "FILE")]
+    communities: Option<PathBuf>,
+    /// Code for a boundary file whose single feature has none.
+    #[arg(long, value_name = "CODE")]
+    division_code: Option<DivisionCode>,
+    /// Side of the square cells, metres.
+    #[arg(long, default_value_t = 100.0, value_name = "METRES")]
+    cell_size_m: f64,
+    /// Cells under this share of a whole cell are merged into a neighbour.
+    #[arg(long, default_value_t = 0.3, value_name = "SHARE")]
+    sliver_share: f64,
+    /// Projected working CRS the grids are cut in.
+    #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
+    crs: Crs,
+    /// Output grid layer: .geojson (WGS84, RFC 7946).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// Runs a `citygrid grid` subcommand.
+pub fn run(command: &Command) -> Result<Outcome> {
+    match command {
+        Command::Build(args) => build(args),
+    }
+}
+
+/// (code, polygons in the working CRS) of each feature of a polygon layer.
+fn read_areas(
+    path: &Path,
+    working: Crs,
+    fallback: Option<&DivisionCode>,
+) -> Result<Vec<(DivisionCode, MultiPolygon<f64>)>> {
+    let layer = read_feature_collection(path).map_err(input)?;
+    let source = feature_collection_crs(&layer).map_err(input)?;
+    let transformer = Transformer::new(source, working).map_err(input)?;
+    let single = layer.features.len() == 1;
+    let mut areas = Vec::new();
+    for (index, feature) in layer.features.iter().enumerate() {
+        let row = index + 1;
+        let fail = |field: &str, message: String| {
+            input(anyhow::anyhow!(
+                "{}: feature {row}: field {field:?}: {message}",
+                path.display()
+            ))
+        };
+        let text = ["code", "adcode"]
+            .iter()
+            .find_map(|name| match feature.property(name) {
+                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
+                    Some(s.trim().to_owned())
+                }
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            });
+        let code =
+            match (text, fallback) {
+                (Some(text), _) => text
+                    .parse::<DivisionCode>()
+                    .map_err(|e| fail("code", e.to_string()))?,
+                (None, Some(code)) if single => code.clone(),
+                (None, Some(_)) => {
+                    return Err(fail(
+                        "code",
+                        "missing; --division-code only codes a file with one feature".to_owned(),
+                    ));
+                }
+                (None, None) => return Err(fail(
+                    "code",
+                    "missing: give the feature a \"code\" or \"adcode\", or pass --division-code"
+                        .to_owned(),
+                )),
+            };
+        let geometry = feature
+            .geometry
+            .clone()
+            .ok_or_else(|| fail("geometry", "missing".to_owned()))?;
+        let shape =
+            Geometry::<f64>::try_from(geometry).map_err(|e| fail("geometry", e.to_string()))?;
+        let shape = transformer
+            .transform_geometry(&shape)
+            .map_err(|e| fail("geometry", e.to_string()))?;
+        let polygons = match shape {
+            Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
+            Geometry::MultiPolygon(m) => m,
+            _ => {
+                return Err(fail(
+                    "geometry",
+                    "must be a Polygon or MultiPolygon".to_owned(),
+                ));
+            }
+        };
+        areas.push((code, polygons));
+    }
+    if areas.is_empty() {
+        return Err(input(anyhow::anyhow!("{}: no features", path.display())));
+    }
+    Ok(areas)
+}
+
+fn build(args: &BuildArgs) -> Result<Outcome> {
+    if FileFormat::from_path(&args.out).map_err(input)? != FileFormat::GeoJson {
+        return Err(input(anyhow::anyhow!(
+            "{}: grid layers are written as GeoJSON (GeoParquet output is not supported yet)",
+            args.out.display()
+        )));
+    }
+    let boundary = read_areas(&args.boundary, args.crs, args.division_code.as_ref())?;
+    let areas = match &args.communities {
+        None => boundary,
+        Some(path) => {
+            let outline = boundary
+                .iter()
+                .fold(MultiPolygon::new(vec![]), |acc, (_, p)| acc.union(p));
+            let mut communities = read_areas(path, args.crs, None)?;
+            for (code, shape) in &mut communities {
+                if code.level() != DivisionLevel::Community {
+                    return Err(input(anyhow::anyhow!(
+                        "{}: {code} is not a 12-digit community code",
+                        path.display()
+                    )));
+                }
+                *shape = shape.intersection(&outline);
+            }
+            communities.retain(|(_, shape)| !shape.0.is_empty());
+            communities
+        }
+    };
+    let builder = GridBuilder::default()
+        .cell_size_m(args.cell_size_m)
+        .sliver_share(args.sliver_share);
+    let (layer, reports) = builder.build(args.crs, &areas).map_err(input)?;
+    layer
+        .write_geojson(&args.out, Crs::wgs84())
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    for r in &reports {
+        let blocks = if r.blocks > 0 {
+            format!(
+                ", split into {} synthetic blocks of at most 999 grids",
+                r.blocks
+            )
+        } else {
+            String::new()
+        };
+        info!(
+            "{}: {} grids ({} slivers merged, {} small isolated pieces kept){blocks}",
+            r.code, r.grids, r.slivers_merged, r.isolated_small
+        );
+    }
+    info!(
+        "built {} grids of {} m in {} -> {}",
+        layer.len(),
+        args.cell_size_m,
+        args.crs,
+        args.out.display()
+    );
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,178 @@
+//! `citygrid grid build`: coded grids from boundaries through the command line.
+
+use std::fs;
+
+use geo::{Area, Geometry};
+use grid_core::io::read_feature_collection;
+use grid_core::{Crs, GridLayer, Transformer};
+
+use super::{citygrid, path_str, stderr};
+
+/// A ~1.2 km × 0.9 km irregular polygon near Rizhao's centre, WGS84.
+const BOUNDARY: &str = r#"{"type":"Polygon","coordinates":[[[119.5201,35.4101],[119.5333,35.4099],[119.5329,35.4182],[119.5268,35.4190],[119.5203,35.4160],[119.5201,35.4101]]]}"#;
+
+fn boundary_area_m2() -> f64 {
+    let g: geojson::Geometry = BOUNDARY.parse().unwrap();
+    let shape = Geometry::<f64>::try_from(g).unwrap();
+    let t = Transformer::new(Crs::wgs84(), Crs::cgcs2000_gk_cm120()).unwrap();
+    t.transform_geometry(&shape).unwrap().unsigned_area()
+}
+
+#[test]
+fn builds_exact_coded_grids_for_a_community() {
+    let dir = tempfile::tempdir().unwrap();
+    let boundary = dir.path().join("b.geojson");
+    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let out = dir.path().join("grids.geojson");
+    let run = citygrid(&[
+        "grid",
+        "build",
+        "--boundary",
+        path_str(&boundary),
+        "--division-code",
+        "371102001003",
+        "--cell-size-m",
+        "100",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let (layer, rejections) = GridLayer::read_geojson(&out, Crs::cgcs2000_gk_cm120()).unwrap();
+    assert!(rejections.is_empty());
+    assert!(layer.len() > 60, "{}", layer.len());
+    // Areas sum to the boundary's (the WGS84 round trip through 6-decimal-free JSON is exact
+    // enough for 1e-6 relative).
+    let total: f64 = layer.grids().iter().map(|g| g.area_m2).sum();
+    let expected = boundary_area_m2();
+    assert!(
+        (total - expected).abs() / expected < 1e-6,
+        "{total} vs {expected}"
+    );
+    assert!(
+        layer
+            .grids()
+            .iter()
+            .all(|g| g.code.community().as_str() == "371102001003")
+    );
+    let raw = read_feature_collection(&out).unwrap();
+    let first = &raw.features[0];
+    assert_eq!(first.property("street_code").unwrap(), "371102001");
+    assert!(first.property("area_m2").unwrap().as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn a_district_without_community_layer_gets_synthetic_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let boundary = dir.path().join("b.geojson");
+    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"adcode":"371102"}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let out = dir.path().join("grids.geojson");
+    let run = citygrid(&[
+        "grid",
+        "build",
+        "--boundary",
+        path_str(&boundary),
+        "--cell-size-m",
+        "50",
+        "--out",
+        path_str(&out),
+    ]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains("split into 1 synthetic blocks"), "{err}");
+    let raw = read_feature_collection(&out).unwrap();
+    assert_eq!(raw.features[0].property("code").unwrap(), "371102900001001");
+}
+
+#[test]
+fn communities_are_tiled_inside_the_boundary() {
+    let dir = tempfile::tempdir().unwrap();
+    let boundary = dir.path().join("b.geojson");
+    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"371102001"}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    // Two communities splitting the boundary's box at 119.527, each overhanging it.
+    let half = |code: &str, west: f64, east: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"code":"{code}"}},"geometry":{{"type":"Polygon","coordinates":[[[{west},35.40],[{east},35.40],[{east},35.43],[{west},35.43],[{west},35.40]]]}}}}"#
+        )
+    };
+    let communities = dir.path().join("c.geojson");
+    fs::write(
+        &communities,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+            half("371102001001", 119.51, 119.527),
+            half("371102001002", 119.527, 119.54)
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("grids.geojson");
+    let run = citygrid(&[
+        "grid",
+        "build",
+        "--boundary",
+        path_str(&boundary),
+        "--communities",
+        path_str(&communities),
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let (layer, _) = GridLayer::read_geojson(&out, Crs::cgcs2000_gk_cm120()).unwrap();
+    let total: f64 = layer.grids().iter().map(|g| g.area_m2).sum();
+    let expected = boundary_area_m2();
+    assert!(
+        (total - expected).abs() / expected < 1e-6,
+        "{total} vs {expected}"
+    );
+    let communities: std::collections::BTreeSet<String> = layer
+        .grids()
+        .iter()
+        .map(|g| g.community().to_string())
+        .collect();
+    assert_eq!(
+        communities.into_iter().collect::<Vec<_>>(),
+        ["371102001001", "371102001002"]
+    );
+}
+
+#[test]
+fn boundary_errors_name_the_feature_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let boundary = dir.path().join("b.geojson");
+    let feature = format!(r#"{{"type":"Feature","properties":{{}},"geometry":{BOUNDARY}}}"#);
+    fs::write(
+        &boundary,
+        format!(r#"{{"type":"FeatureCollection","features":[{feature},{feature}]}}"#),
+    )
+    .unwrap();
+    let out = dir.path().join("grids.geojson");
+    let run = citygrid(&[
+        "grid",
+        "build",
+        "--boundary",
+        path_str(&boundary),
+        "--division-code",
+        "371102",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains(
+            "feature 1: field \"code\": missing; --division-code only codes a file with one feature"
+        ),
+        "{}",
+        stderr(&run)
+    );
+    let run = citygrid(&[
+        "grid",
+        "build",
+        "--boundary",
+        path_str(&boundary),
+        "--cell-size-m",
+        "-1",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!out.exists());
+}
