@@ -6,6 +6,7 @@
 //!
 //! | module | what it holds |
 //! |---|---|
+//! | [`component`] | components (部件): records with status and geometry, read from GeoJSON |
 //! | [`crs`] | [`Crs`] and [`Transformer`]: EPSG systems through PROJ, GCJ-02 and BD-09 by formula |
 //! | [`codes`] | validated codes: [`DivisionCode`], [`GridCode`], [`ComponentCode`], class codes, and the class tables loaded from `data/codes` |
 //! | [`grid`] | [`GridLayer`] of [`UnitGrid`]s from GeoJSON; fishnet analysis grids |
@@ -29,6 +30,7 @@
 //! ```
 
 pub mod codes;
+pub mod component;
 pub mod crs;
 mod error;
 pub mod grid;
