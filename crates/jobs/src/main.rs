@@ -30,6 +30,8 @@ enum Command {
     Grid(commands::grid::Command),
     /// Convert a CSV, Parquet or GeoJSON point file between coordinate systems.
     Convert(commands::convert::Args),
+    /// The nearest components of a class to a place (nearest public toilet, bus shelter…).
+    Nearest(commands::nearest::Args),
     /// Run the nightly job on a city (with no arguments: the bundled sample city).
     Nightly(commands::nightly::Args),
 }
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Assign(args) => commands::assign::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
         Command::Grid(command) => commands::grid::run(&command),
+        Command::Nearest(args) => commands::nearest::run(&args),
         Command::Nightly(args) => commands::nightly::run(&args, cli.quiet),
     };
     match result {

@@ -55,7 +55,7 @@ impl ComponentIndex {
             by_class
                 .entry(component.class_code().clone())
                 .or_default()
-                .push(item.clone());
+                .push(item);
             all.push(item);
         }
         Self {

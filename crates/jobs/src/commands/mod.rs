@@ -3,5 +3,6 @@
 pub mod assign;
 pub mod convert;
 pub mod grid;
+pub mod nearest;
 pub mod nightly;
 mod report;

@@ -4,6 +4,7 @@
 mod assign;
 mod convert;
 mod grid;
+mod nearest;
 mod nightly;
 
 use std::path::{Path, PathBuf};
