@@ -27,6 +27,8 @@
 pub mod assign;
 pub mod convert;
 mod error;
+pub mod geoparquet;
+pub mod grid_io;
 /// Rejected rows (defined in grid-core, shared by every crate).
 pub use grid_core::rejection;
 pub mod schema;

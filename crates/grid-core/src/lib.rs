@@ -12,6 +12,7 @@
 //! | [`grid`] | [`GridLayer`] of [`UnitGrid`]s from GeoJSON; fishnet analysis grids |
 //! | [`index`] | [`index::GridIndex`]: point → unit grid over an R-tree, in parallel |
 //! | [`io`] | atomic file writes, GeoJSON feature collections |
+//! | [`wkb`] | well-known binary geometry, for GeoParquet |
 //! | [`measure`] | areas in square metres |
 //! | [`rejection`] | why a row or feature was rejected, and the counts a run reports |
 //!
@@ -39,6 +40,7 @@ pub mod io;
 pub mod measure;
 pub mod rejection;
 mod serde_str;
+pub mod wkb;
 
 pub use codes::{
     ClassCatalog, ComponentClassCode, ComponentCode, DivisionCode, DivisionLevel, EventClassCode,

@@ -6,6 +6,7 @@
 
 mod definition;
 pub mod gcj02;
+mod projjson;
 mod transform;
 
 pub use definition::{Crs, CrsKind};

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use grid_analytics::assign::assign_points;
+use grid_analytics::grid_io::read_grids;
 use grid_analytics::table_io::{FileFormat, read_table, rejected_path, write_table};
+use grid_core::Crs;
 use grid_core::index::GridIndex;
-use grid_core::{Crs, GridLayer};
 use tracing::{info, warn};
 
 use super::report::{LISTED_REJECTIONS, remove_stale, report_rejections};
@@ -20,7 +21,7 @@ here. Rows whose coordinates cannot be read go to OUT's sibling <name>.rejected.
 with their reason; the exit code is then 1."
 )]
 pub struct Args {
-    /// The unit grids: a GeoJSON layer in any CRS (its \"crs\" member, else WGS84).
+    /// The unit grids: GeoJSON (its \"crs\" member, else WGS84) or GeoParquet, any CRS.
     #[arg(long, value_name = "FILE")]
     grid: PathBuf,
     /// The points: a CSV or Parquet table.
@@ -48,12 +49,6 @@ pub struct Args {
 
 /// Runs `citygrid assign`.
 pub fn run(args: &Args) -> Result<Outcome> {
-    if FileFormat::from_path(&args.grid).map_err(input)? != FileFormat::GeoJson {
-        return Err(input(anyhow::anyhow!(
-            "{}: grids are read from GeoJSON (GeoParquet grids are not supported yet)",
-            args.grid.display()
-        )));
-    }
     if let Some(t) = args.tolerance_m
         && !(t.is_finite() && t >= 0.0)
     {
@@ -62,8 +57,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         )));
     }
     FileFormat::from_path(&args.out).map_err(input)?;
-    let (layer, grid_rejections) =
-        GridLayer::read_geojson(&args.grid, args.working_crs).map_err(input)?;
+    let (layer, grid_rejections) = read_grids(&args.grid, args.working_crs).map_err(input)?;
     if !grid_rejections.is_empty() {
         let first = grid_rejections
             .iter()

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use geo::{BooleanOps, Geometry, MultiPolygon};
+use grid_analytics::grid_io::write_grids;
 use grid_analytics::table_io::FileFormat;
 use grid_core::grid::GridBuilder;
 use grid_core::io::{feature_collection_crs, read_feature_collection};
@@ -48,7 +49,7 @@ pub struct BuildArgs {
     /// Projected working CRS the grids are cut in.
     #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
     crs: Crs,
-    /// Output grid layer: .geojson (WGS84, RFC 7946).
+    /// Output grid layer: .geojson (WGS84, RFC 7946) or .parquet (GeoParquet 1.1 in --crs).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
 }
@@ -134,9 +135,9 @@ fn read_areas(
 }
 
 fn build(args: &BuildArgs) -> Result<Outcome> {
-    if FileFormat::from_path(&args.out).map_err(input)? != FileFormat::GeoJson {
+    if FileFormat::from_path(&args.out).map_err(input)? == FileFormat::Csv {
         return Err(input(anyhow::anyhow!(
-            "{}: grid layers are written as GeoJSON (GeoParquet output is not supported yet)",
+            "{}: a grid layer is written as .geojson or .parquet (GeoParquet)",
             args.out.display()
         )));
     }
@@ -165,8 +166,7 @@ fn build(args: &BuildArgs) -> Result<Outcome> {
         .cell_size_m(args.cell_size_m)
         .sliver_share(args.sliver_share);
     let (layer, reports) = builder.build(args.crs, &areas).map_err(input)?;
-    layer
-        .write_geojson(&args.out, Crs::wgs84())
+    write_grids(&layer, &args.out, args.crs)
         .with_context(|| format!("writing {}", args.out.display()))?;
     for r in &reports {
         let blocks = if r.blocks > 0 {

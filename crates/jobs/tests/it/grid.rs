@@ -176,3 +176,42 @@ fn boundary_errors_name_the_feature_and_field() {
     assert_eq!(run.status.code(), Some(2));
     assert!(!out.exists());
 }
+
+#[test]
+fn geoparquet_grids_feed_assign() {
+    let dir = tempfile::tempdir().unwrap();
+    let boundary = dir.path().join("b.geojson");
+    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"371102001003"}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let grids = dir.path().join("grids.parquet");
+    let run = citygrid(&[
+        "grid",
+        "build",
+        "--boundary",
+        path_str(&boundary),
+        "--out",
+        path_str(&grids),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let geo = grid_analytics::geoparquet::read_geoparquet(&grids).unwrap();
+    assert_eq!(geo.crs, Crs::cgcs2000_gk_cm120());
+    let points = dir.path().join("p.csv");
+    fs::write(&points, "id,lon,lat\n1,119.525,35.413\n2,119.60,35.413\n").unwrap();
+    let out = dir.path().join("a.csv");
+    let run = citygrid(&[
+        "assign",
+        "--grid",
+        path_str(&grids),
+        "--points",
+        path_str(&points),
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let text = fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[1].starts_with("1,119.525,35.413,371102001003"),
+        "{text}"
+    );
+    assert!(lines[2].ends_with(",,,,"), "{text}");
+}

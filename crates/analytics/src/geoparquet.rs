@@ -1,0 +1,253 @@
+//! GeoParquet 1.1: Parquet tables with a WKB geometry column and the `geo` metadata that names
+//! its encoding, geometry types, bounding box and CRS (PROJJSON).
+
+use std::fs::File;
+use std::path::Path;
+
+use geo::{BoundingRect, Geometry};
+use grid_core::Crs;
+use grid_core::wkb::{from_wkb, geometry_type_name, to_wkb};
+use polars::prelude::*;
+use serde_json::{Value, json};
+
+use crate::error::{Error, PolarsContext, Result};
+
+/// The geometry column's name in the files citygrid writes.
+pub const GEOMETRY_COLUMN: &str = "geometry";
+/// The GeoParquet version written.
+pub const GEOPARQUET_VERSION: &str = "1.1.0";
+
+/// A table read from GeoParquet: its attribute columns, its geometries and their CRS.
+#[derive(Debug)]
+pub struct GeoTable {
+    /// Every column but the geometry.
+    pub table: DataFrame,
+    /// One geometry per row (`None` for a null geometry).
+    pub geometries: Vec<Option<Geometry<f64>>>,
+    /// The CRS of the geometries (WGS84 when the file names none, as GeoParquet specifies).
+    pub crs: Crs,
+}
+
+fn geo_error(path: &Path, message: impl Into<String>) -> Error {
+    Error::GeoJson {
+        path: path.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// The `geo` metadata for geometries in `crs`.
+fn metadata(geometries: &[Geometry<f64>], crs: Crs) -> Result<String> {
+    let mut types: Vec<&str> = geometries.iter().map(geometry_type_name).collect();
+    types.sort_unstable();
+    types.dedup();
+    let mut column = json!({ "encoding": "WKB", "geometry_types": types });
+    let bounds = geometries
+        .iter()
+        .filter_map(BoundingRect::bounding_rect)
+        .fold(None, |acc: Option<[f64; 4]>, r| {
+            Some(match acc {
+                None => [r.min().x, r.min().y, r.max().x, r.max().y],
+                Some(b) => [
+                    b[0].min(r.min().x),
+                    b[1].min(r.min().y),
+                    b[2].max(r.max().x),
+                    b[3].max(r.max().y),
+                ],
+            })
+        });
+    if let Some(b) = bounds {
+        column["bbox"] = json!(b);
+    }
+    // No "crs" means OGC:CRS84, which is WGS84 in the longitude/latitude order we write.
+    if crs != Crs::wgs84() {
+        let projjson: Value =
+            serde_json::from_str(&crs.projjson()?).map_err(|e| Error::GeoJson {
+                path: crs.to_string().into(),
+                message: format!("PROJ's PROJJSON is not JSON: {e}"),
+            })?;
+        column["crs"] = projjson;
+    }
+    let geo = json!({
+        "version": GEOPARQUET_VERSION,
+        "primary_column": GEOMETRY_COLUMN,
+        "columns": { GEOMETRY_COLUMN: column },
+    });
+    Ok(geo.to_string())
+}
+
+/// Writes `table` plus a `geometry` column as GeoParquet, atomically. `geometries` has one entry
+/// per row, in `crs`.
+pub fn write_geoparquet(
+    path: &Path,
+    table: &DataFrame,
+    geometries: &[Geometry<f64>],
+    crs: Crs,
+) -> Result<()> {
+    if geometries.len() != table.height() {
+        return Err(geo_error(
+            path,
+            format!(
+                "{} geometries for {} rows",
+                geometries.len(),
+                table.height()
+            ),
+        ));
+    }
+    let geo = metadata(geometries, crs)?;
+    let wkb: Vec<Vec<u8>> = geometries.iter().map(to_wkb).collect();
+    let wkb =
+        BinaryChunked::from_iter_values(GEOMETRY_COLUMN.into(), wkb.iter().map(Vec::as_slice));
+    let mut full = table
+        .hstack(&[wkb.into_series().into_column()])
+        .context(|| format!("{}: adding the geometry column", path.display()))?;
+    grid_core::io::write_atomic(path, |writer| {
+        ParquetWriter::new(writer)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
+                "geo".to_owned(),
+                geo,
+            )])))
+            .finish(&mut full)?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Reads a GeoParquet file (WKB encoding; any CRS with an EPSG id).
+pub fn read_geoparquet(path: &Path) -> Result<GeoTable> {
+    let file = File::open(path).map_err(|source| grid_core::Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut reader = ParquetReader::new(file);
+    let metadata = reader
+        .get_metadata()
+        .context(|| format!("reading {}", path.display()))?;
+    let geo_text = metadata
+        .key_value_metadata()
+        .as_ref()
+        .and_then(|kv| kv.iter().find(|k| k.key == "geo"))
+        .and_then(|k| k.value.clone())
+        .ok_or_else(|| geo_error(path, "no \"geo\" metadata: a Parquet table, not GeoParquet"))?;
+    let geo: Value = serde_json::from_str(&geo_text)
+        .map_err(|e| geo_error(path, format!("\"geo\" metadata is not JSON: {e}")))?;
+    let primary = geo
+        .get("primary_column")
+        .and_then(Value::as_str)
+        .ok_or_else(|| geo_error(path, "\"geo\" metadata has no primary_column"))?
+        .to_owned();
+    let column = &geo["columns"][&primary];
+    let encoding = column
+        .get("encoding")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !encoding.eq_ignore_ascii_case("WKB") {
+        return Err(geo_error(
+            path,
+            format!("geometry encoding {encoding:?}: only WKB is read"),
+        ));
+    }
+    let crs = match column.get("crs") {
+        None => Crs::wgs84(),
+        Some(Value::Null) => {
+            return Err(geo_error(
+                path,
+                "the geometry has an explicitly unknown CRS (crs: null)",
+            ));
+        }
+        Some(projjson) => Crs::from_projjson(projjson)?,
+    };
+    let mut table = reader
+        .finish()
+        .context(|| format!("reading {}", path.display()))?;
+    let wkb = table
+        .column(&primary)
+        .context(|| format!("{}: geometry column {primary:?}", path.display()))?
+        .binary()
+        .context(|| {
+            format!(
+                "{}: geometry column {primary:?} is not binary",
+                path.display()
+            )
+        })?
+        .clone();
+    let mut geometries = Vec::with_capacity(wkb.len());
+    for (row, bytes) in wkb.iter().enumerate() {
+        geometries.push(match bytes {
+            None => None,
+            Some(bytes) => Some(
+                from_wkb(bytes).map_err(|e| geo_error(path, format!("row {}: {e}", row + 1)))?,
+            ),
+        });
+    }
+    table = table
+        .drop(&primary)
+        .context(|| format!("{}: dropping the geometry column", path.display()))?;
+    Ok(GeoTable {
+        table,
+        geometries,
+        crs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{point, polygon};
+
+    use super::*;
+
+    #[test]
+    fn round_trips_with_crs_and_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let table = df!("code" => ["a", "b"], "n" => [1i64, 2]).unwrap();
+        let geometries = vec![
+            Geometry::Point(point!(x: 457_000.0, y: 3_920_000.0)),
+            Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)]),
+        ];
+        write_geoparquet(&path, &table, &geometries, Crs::cgcs2000_gk_cm120()).unwrap();
+        let back = read_geoparquet(&path).unwrap();
+        assert_eq!(back.crs, Crs::cgcs2000_gk_cm120());
+        assert!(back.table.equals(&table));
+        assert_eq!(
+            back.geometries,
+            geometries.into_iter().map(Some).collect::<Vec<_>>()
+        );
+
+        let mut reader = ParquetReader::new(File::open(&path).unwrap());
+        let kv = reader
+            .get_metadata()
+            .unwrap()
+            .key_value_metadata()
+            .clone()
+            .unwrap();
+        let geo: Value = serde_json::from_str(
+            kv.iter()
+                .find(|k| k.key == "geo")
+                .unwrap()
+                .value
+                .as_ref()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(geo["version"], "1.1.0");
+        assert_eq!(
+            geo["columns"]["geometry"]["geometry_types"],
+            json!(["Point", "Polygon"])
+        );
+        assert_eq!(
+            geo["columns"]["geometry"]["bbox"],
+            json!([0.0, 0.0, 457_000.0, 3_920_000.0])
+        );
+        assert_eq!(geo["columns"]["geometry"]["crs"]["id"]["code"], 4549);
+    }
+
+    #[test]
+    fn plain_parquet_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plain.parquet");
+        crate::table_io::write_table(&mut df!("a" => [1]).unwrap(), &path).unwrap();
+        let err = read_geoparquet(&path).unwrap_err().to_string();
+        assert!(err.contains("not GeoParquet"), "{err}");
+    }
+}

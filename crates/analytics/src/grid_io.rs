@@ -1,0 +1,177 @@
+//! Reading and writing grid layers as GeoJSON or GeoParquet, chosen by file extension.
+
+use std::path::Path;
+
+use geo::Geometry;
+use geojson::{Feature, FeatureCollection, JsonObject};
+use grid_core::grid::{GridLayer, properties};
+use grid_core::rejection::Rejection;
+use grid_core::{Crs, Transformer};
+use polars::prelude::*;
+use serde_json::Value;
+
+use crate::error::{Error, PolarsContext, Result};
+use crate::geoparquet::{read_geoparquet, write_geoparquet};
+use crate::table_io::FileFormat;
+
+/// Reads a grid layer from GeoJSON or GeoParquet (any CRS) into the projected `working` CRS.
+/// Rows that cannot be grids come back as rejections.
+pub fn read_grids(path: &Path, working: Crs) -> Result<(GridLayer, Vec<Rejection>)> {
+    match FileFormat::from_path(path)? {
+        FileFormat::GeoJson => Ok(GridLayer::read_geojson(path, working)?),
+        FileFormat::Parquet => {
+            let geo = read_geoparquet(path)?;
+            let features = table_to_features(&geo.table, geo.geometries)
+                .context(|| format!("reading {}", path.display()))?;
+            Ok(GridLayer::from_features(&features, geo.crs, working)?)
+        }
+        FileFormat::Csv => Err(Error::UnsupportedFormat {
+            path: path.to_owned(),
+            expected: ".geojson or .parquet (GeoParquet) for a grid layer",
+        }),
+    }
+}
+
+/// Writes a grid layer as GeoJSON (always WGS84, RFC 7946) or GeoParquet (in `crs`, named in
+/// the metadata), atomically.
+pub fn write_grids(layer: &GridLayer, path: &Path, crs: Crs) -> Result<()> {
+    match FileFormat::from_path(path)? {
+        FileFormat::GeoJson => Ok(layer.write_geojson(path, Crs::wgs84())?),
+        FileFormat::Parquet => {
+            let transformer = Transformer::new(layer.crs(), crs)?;
+            let grids = layer.grids();
+            let geometries = grids
+                .iter()
+                .map(|g| {
+                    transformer.transform_geometry(&Geometry::MultiPolygon(g.geometry.clone()))
+                })
+                .collect::<grid_core::Result<Vec<_>>>()?;
+            let text = |f: &dyn Fn(&grid_core::UnitGrid) -> Option<String>| -> Vec<Option<String>> {
+                grids.iter().map(f).collect()
+            };
+            let dates = |f: &dyn Fn(&grid_core::UnitGrid) -> Option<chrono::NaiveDate>| -> Column {
+                let days: Vec<Option<i32>> = grids
+                    .iter()
+                    .map(|g| f(g).map(|d| (d - chrono::NaiveDate::default()).num_days() as i32))
+                    .collect();
+                Column::new("".into(), days)
+            };
+            let context = || format!("writing {}", path.display());
+            let date_column =
+                |name: &str, c: Column| c.cast(&DataType::Date).map(|c| c.with_name(name.into()));
+            let table = DataFrame::new_infer_height(vec![
+                Column::new(properties::CODE.into(), text(&|g| Some(g.code.to_string()))),
+                Column::new(
+                    properties::COMMUNITY.into(),
+                    text(&|g| Some(g.community().to_string())),
+                ),
+                Column::new(
+                    properties::STREET.into(),
+                    text(&|g| Some(g.street().to_string())),
+                ),
+                Column::new(
+                    properties::DISTRICT.into(),
+                    text(&|g| Some(g.district().to_string())),
+                ),
+                Column::new(
+                    properties::AREA_M2.into(),
+                    grids.iter().map(|g| g.area_m2).collect::<Vec<_>>(),
+                ),
+                date_column(properties::VALID_FROM, dates(&|g| g.valid_from)).context(context)?,
+                date_column(properties::VALID_TO, dates(&|g| g.valid_to)).context(context)?,
+                Column::new(properties::LAND_USE.into(), text(&|g| g.land_use.clone())),
+                Column::new(properties::CLASS.into(), text(&|g| g.class.clone())),
+            ])
+            .context(context)?;
+            write_geoparquet(path, &table, &geometries, crs)
+        }
+        FileFormat::Csv => Err(Error::UnsupportedFormat {
+            path: path.to_owned(),
+            expected: ".geojson or .parquet (GeoParquet) for a grid layer",
+        }),
+    }
+}
+
+/// The rows of a table as GeoJSON features (properties from the columns), so that every layer
+/// format goes through one validation.
+pub fn table_to_features(
+    table: &DataFrame,
+    geometries: Vec<Option<Geometry<f64>>>,
+) -> PolarsResult<FeatureCollection> {
+    let columns = table.columns();
+    let mut features = Vec::with_capacity(table.height());
+    for (row, geometry) in geometries.into_iter().enumerate() {
+        let mut props = JsonObject::new();
+        for column in columns {
+            props.insert(column.name().to_string(), json_value(&column.get(row)?));
+        }
+        features.push(Feature {
+            bbox: None,
+            geometry: geometry.map(|g| geojson::Geometry::new(geojson::GeometryValue::from(&g))),
+            id: None,
+            properties: Some(props),
+            foreign_members: None,
+        });
+    }
+    Ok(FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    })
+}
+
+fn json_value(value: &AnyValue<'_>) -> Value {
+    match value {
+        AnyValue::Null => Value::Null,
+        AnyValue::Boolean(b) => Value::Bool(*b),
+        AnyValue::String(s) => Value::String((*s).to_owned()),
+        AnyValue::StringOwned(s) => Value::String(s.to_string()),
+        AnyValue::Date(days) => chrono::NaiveDate::default()
+            .checked_add_signed(chrono::Duration::days(i64::from(*days)))
+            .map_or(Value::Null, |d| Value::String(d.to_string())),
+        other => match other.extract::<f64>() {
+            Some(v) if other.is_integer() => {
+                other.extract::<i64>().map_or(Value::from(v), Value::from)
+            }
+            Some(v) => Value::from(v),
+            None => Value::String(other.to_string()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grids_round_trip_through_geoparquet() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("g.geojson");
+        std::fs::write(
+            &json,
+            r#"{"type":"FeatureCollection","features":[
+              {"type":"Feature","properties":{"code":"371102001001001","valid_from":"2024-01-01","land_use":"residential"},
+               "geometry":{"type":"Polygon","coordinates":[[[119.52,35.41],[119.521,35.41],[119.521,35.411],[119.52,35.41]]]}}]}"#,
+        )
+        .unwrap();
+        let (layer, rejections) = read_grids(&json, Crs::cgcs2000_gk_cm120()).unwrap();
+        assert!(rejections.is_empty());
+        for crs in [Crs::wgs84(), Crs::cgcs2000_gk_cm120()] {
+            let parquet = dir.path().join("g.parquet");
+            write_grids(&layer, &parquet, crs).unwrap();
+            let (back, rejections) = read_grids(&parquet, Crs::cgcs2000_gk_cm120()).unwrap();
+            assert!(rejections.is_empty(), "{rejections:?}");
+            let (a, b) = (&layer.grids()[0], &back.grids()[0]);
+            assert_eq!(
+                (&a.code, a.valid_from, &a.land_use),
+                (&b.code, b.valid_from, &b.land_use)
+            );
+            assert!(
+                (a.area_m2 - b.area_m2).abs() < 1e-6,
+                "{} vs {}",
+                a.area_m2,
+                b.area_m2
+            );
+        }
+    }
+}
