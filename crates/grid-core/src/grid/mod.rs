@@ -7,6 +7,7 @@
 pub mod fishnet;
 mod generate;
 mod layer;
+pub mod partition;
 mod unit_grid;
 
 pub use generate::{
