@@ -32,6 +32,8 @@ enum Command {
     Convert(commands::convert::Args),
     /// The nearest components of a class to a place (nearest public toilet, bus shelter…).
     Nearest(commands::nearest::Args),
+    /// Regenerate the sample city's synthetic street and community layers (data/rizhao).
+    SampleCity(commands::sample_city::Args),
     /// Run the nightly job on a city (with no arguments: the bundled sample city).
     Nightly(commands::nightly::Args),
 }
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => commands::convert::run(&args),
         Command::Grid(command) => commands::grid::run(&command),
         Command::Nearest(args) => commands::nearest::run(&args),
+        Command::SampleCity(args) => commands::sample_city::run(&args),
         Command::Nightly(args) => commands::nightly::run(&args, cli.quiet),
     };
     match result {

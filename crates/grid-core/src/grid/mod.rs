@@ -8,6 +8,7 @@ pub mod fishnet;
 mod generate;
 mod layer;
 pub mod partition;
+pub mod synthetic;
 mod unit_grid;
 
 pub use generate::{

@@ -25,7 +25,8 @@ pub enum Command {
 #[command(
     after_help = "Each boundary feature is coded by its \"code\" or \"adcode\" property, or by
 --division-code when the file has a single feature without one. With --communities, each
-community (12-digit code) is tiled inside the boundary and its grids numbered 001-999.
+community (12-digit code) of the boundary's divisions is tiled, clipped to the boundary, and
+its grids numbered 001-999.
 Without it, streets (9 digits) and county-level areas (6 digits) are split into synthetic
 blocks of at most 999 grids: communities 901, 902, ... of a street, or streets 900, 901, ...
 with communities 001-999 of a county; the output says how many blocks each area got."
@@ -149,6 +150,17 @@ fn build(args: &BuildArgs) -> Result<Outcome> {
                 .iter()
                 .fold(MultiPolygon::new(vec![]), |acc, (_, p)| acc.union(p));
             let mut communities = read_areas(path, args.crs, None)?;
+            // The communities of the boundary's divisions, by code; clipped to its outline.
+            let before = communities.len();
+            communities.retain(|(code, _)| boundary.iter().any(|(b, _)| code.is_within(b)));
+            if communities.is_empty() {
+                return Err(input(anyhow::anyhow!(
+                    "{}: none of its {before} communities lies within the boundary's divisions ({})",
+                    path.display(),
+                    boundary.iter().map(|(b, _)| b.to_string()).collect::<Vec<_>>().join(", ")
+                )));
+            }
+            info!("{} of {before} communities lie within the boundary's divisions", communities.len());
             for (code, shape) in &mut communities {
                 if code.level() != DivisionLevel::Community {
                     return Err(input(anyhow::anyhow!(

@@ -6,3 +6,4 @@ pub mod grid;
 pub mod nearest;
 pub mod nightly;
 mod report;
+pub mod sample_city;
