@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use geo::{BooleanOps, Geometry, MultiPolygon};
 use grid_analytics::grid_io::write_grids;
 use grid_analytics::table_io::FileFormat;
-use grid_core::grid::GridBuilder;
+use grid_core::grid::{AreaReport, GridBuilder, GridLayer};
 use grid_core::io::{feature_collection_crs, read_feature_collection};
 use grid_core::{Crs, DivisionCode, DivisionLevel, Transformer};
 use tracing::info;
@@ -135,21 +135,31 @@ fn read_areas(
     Ok(areas)
 }
 
-fn build(args: &BuildArgs) -> Result<Outcome> {
-    if FileFormat::from_path(&args.out).map_err(input)? == FileFormat::Csv {
-        return Err(input(anyhow::anyhow!(
-            "{}: a grid layer is written as .geojson or .parquet (GeoParquet)",
-            args.out.display()
-        )));
-    }
-    let boundary = read_areas(&args.boundary, args.crs, args.division_code.as_ref())?;
-    let areas = match &args.communities {
+/// Where grids come from: boundary polygons, optionally with a community layer.
+pub struct GridSource<'a> {
+    /// Boundary polygons (GeoJSON).
+    pub boundary: &'a Path,
+    /// Community polygons (GeoJSON), tiled inside the boundary's divisions.
+    pub communities: Option<&'a Path>,
+    /// Code for a single uncoded boundary feature.
+    pub division_code: Option<&'a DivisionCode>,
+}
+
+/// Reads the areas to tile and generates coded grids from them (shared by `grid build` and the
+/// nightly job).
+pub fn build_grids(
+    source: &GridSource<'_>,
+    builder: &GridBuilder,
+    crs: Crs,
+) -> Result<(GridLayer, Vec<AreaReport>)> {
+    let boundary = read_areas(&source.boundary, crs, source.division_code)?;
+    let areas = match &source.communities {
         None => boundary,
         Some(path) => {
             let outline = boundary
                 .iter()
                 .fold(MultiPolygon::new(vec![]), |acc, (_, p)| acc.union(p));
-            let mut communities = read_areas(path, args.crs, None)?;
+            let mut communities = read_areas(path, crs, None)?;
             // The communities of the boundary's divisions, by code; clipped to its outline.
             let before = communities.len();
             communities.retain(|(code, _)| boundary.iter().any(|(b, _)| code.is_within(b)));
@@ -157,10 +167,17 @@ fn build(args: &BuildArgs) -> Result<Outcome> {
                 return Err(input(anyhow::anyhow!(
                     "{}: none of its {before} communities lies within the boundary's divisions ({})",
                     path.display(),
-                    boundary.iter().map(|(b, _)| b.to_string()).collect::<Vec<_>>().join(", ")
+                    boundary
+                        .iter()
+                        .map(|(b, _)| b.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
-            info!("{} of {before} communities lie within the boundary's divisions", communities.len());
+            info!(
+                "{} of {before} communities lie within the boundary's divisions",
+                communities.len()
+            );
             for (code, shape) in &mut communities {
                 if code.level() != DivisionLevel::Community {
                     return Err(input(anyhow::anyhow!(
@@ -174,10 +191,25 @@ fn build(args: &BuildArgs) -> Result<Outcome> {
             communities
         }
     };
+    Ok(builder.build(crs, &areas).map_err(input)?)
+}
+
+fn build(args: &BuildArgs) -> Result<Outcome> {
+    if FileFormat::from_path(&args.out).map_err(input)? == FileFormat::Csv {
+        return Err(input(anyhow::anyhow!(
+            "{}: a grid layer is written as .geojson or .parquet (GeoParquet)",
+            args.out.display()
+        )));
+    }
+    let source = GridSource {
+        boundary: &args.boundary,
+        communities: args.communities.as_deref(),
+        division_code: args.division_code.as_ref(),
+    };
     let builder = GridBuilder::default()
         .cell_size_m(args.cell_size_m)
         .sliver_share(args.sliver_share);
-    let (layer, reports) = builder.build(args.crs, &areas).map_err(input)?;
+    let (layer, reports) = build_grids(&source, &builder, args.crs)?;
     write_grids(&layer, &args.out, args.crs)
         .with_context(|| format!("writing {}", args.out.display()))?;
     for r in &reports {
