@@ -152,8 +152,8 @@ pub fn build_grids(
     builder: &GridBuilder,
     crs: Crs,
 ) -> Result<(GridLayer, Vec<AreaReport>)> {
-    let boundary = read_areas(&source.boundary, crs, source.division_code)?;
-    let areas = match &source.communities {
+    let boundary = read_areas(source.boundary, crs, source.division_code)?;
+    let areas = match source.communities {
         None => boundary,
         Some(path) => {
             let outline = boundary
@@ -191,7 +191,7 @@ pub fn build_grids(
             communities
         }
     };
-    Ok(builder.build(crs, &areas).map_err(input)?)
+    builder.build(crs, &areas).map_err(input)
 }
 
 fn build(args: &BuildArgs) -> Result<Outcome> {
