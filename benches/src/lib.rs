@@ -16,6 +16,46 @@ pub fn rizhao_points(n: usize, seed: u64) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The sample city's central-city unit grids at 100 m (about 35,000), generated from
+/// `data/rizhao` as `citygrid nightly` does.
+pub fn central_city_grids() -> grid_core::Result<grid_core::GridLayer> {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/rizhao");
+    let crs = grid_core::Crs::cgcs2000_gk_cm120();
+    let read = |name: &str| grid_core::grid::read_division_areas(&data.join(name), crs, None);
+    let streets = read("central_city.geojson")?;
+    let communities: Vec<_> = read("communities.geojson")?
+        .into_iter()
+        .filter(|(code, _)| streets.iter().any(|(s, _)| code.is_within(s)))
+        .collect();
+    let (layer, _) = grid_core::grid::GridBuilder::default().build(crs, &communities)?;
+    Ok(layer)
+}
+
+/// `n` points spread uniformly over the bounding box of an index's grids, the same for the same
+/// `seed`.
+pub fn points_in_bounds(
+    index: &grid_core::index::GridIndex,
+    n: usize,
+    seed: u64,
+) -> Vec<geo::Coord> {
+    use geo::BoundingRect;
+    let mut min = (f64::INFINITY, f64::INFINITY);
+    let mut max = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for g in index.layer().grids() {
+        if let Some(r) = g.geometry.bounding_rect() {
+            min = (min.0.min(r.min().x), min.1.min(r.min().y));
+            max = (max.0.max(r.max().x), max.1.max(r.max().y));
+        }
+    }
+    rizhao_points(n, seed)
+        .into_iter()
+        .map(|(u, v)| geo::Coord {
+            x: min.0 + (u - 118.6) / 1.1 * (max.0 - min.0),
+            y: min.1 + (v - 35.0) * (max.1 - min.1),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -87,6 +87,19 @@ pub enum Error {
         message: String,
     },
 
+    /// A GeoJSON feature with a bad field.
+    #[error("{}: feature {feature}: field {field:?}: {message}", path.display())]
+    Feature {
+        /// The file.
+        path: PathBuf,
+        /// 1-based feature number.
+        feature: usize,
+        /// The field (property, or "geometry").
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A data file is malformed as a whole (not valid CSV, missing columns, not GeoJSON).
     #[error("{}: {message}", path.display())]
     Format {

@@ -4,6 +4,7 @@
 //! - [`GridLayer`]: a city's grids in one projected working CRS, read from and written to GeoJSON.
 //! - [`fishnet`]: regular square analysis grids of any cell size, clipped to a study area.
 
+mod areas;
 pub mod fishnet;
 mod generate;
 mod layer;
@@ -11,6 +12,7 @@ pub mod partition;
 pub mod synthetic;
 mod unit_grid;
 
+pub use areas::read_division_areas;
 pub use generate::{
     AreaReport, COUNTY_BLOCK_FIRST_STREET, GridBuilder, MAX_GRIDS_PER_COMMUNITY,
     STREET_BLOCK_FIRST_COMMUNITY,

@@ -3,12 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use geo::{BooleanOps, Geometry, MultiPolygon};
+use geo::{BooleanOps, MultiPolygon};
 use grid_analytics::grid_io::write_grids;
 use grid_analytics::table_io::FileFormat;
-use grid_core::grid::{AreaReport, GridBuilder, GridLayer};
-use grid_core::io::{feature_collection_crs, read_feature_collection};
-use grid_core::{Crs, DivisionCode, DivisionLevel, Transformer};
+use grid_core::grid::{AreaReport, GridBuilder, GridLayer, read_division_areas};
+use grid_core::{Crs, DivisionCode, DivisionLevel};
 use tracing::info;
 
 use crate::exit::{Outcome, input};
@@ -62,77 +61,12 @@ pub fn run(command: &Command) -> Result<Outcome> {
     }
 }
 
-/// (code, polygons in the working CRS) of each feature of a polygon layer.
 fn read_areas(
     path: &Path,
     working: Crs,
     fallback: Option<&DivisionCode>,
 ) -> Result<Vec<(DivisionCode, MultiPolygon<f64>)>> {
-    let layer = read_feature_collection(path).map_err(input)?;
-    let source = feature_collection_crs(&layer).map_err(input)?;
-    let transformer = Transformer::new(source, working).map_err(input)?;
-    let single = layer.features.len() == 1;
-    let mut areas = Vec::new();
-    for (index, feature) in layer.features.iter().enumerate() {
-        let row = index + 1;
-        let fail = |field: &str, message: String| {
-            input(anyhow::anyhow!(
-                "{}: feature {row}: field {field:?}: {message}",
-                path.display()
-            ))
-        };
-        let text = ["code", "adcode"]
-            .iter()
-            .find_map(|name| match feature.property(name) {
-                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
-                    Some(s.trim().to_owned())
-                }
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            });
-        let code =
-            match (text, fallback) {
-                (Some(text), _) => text
-                    .parse::<DivisionCode>()
-                    .map_err(|e| fail("code", e.to_string()))?,
-                (None, Some(code)) if single => code.clone(),
-                (None, Some(_)) => {
-                    return Err(fail(
-                        "code",
-                        "missing; --division-code only codes a file with one feature".to_owned(),
-                    ));
-                }
-                (None, None) => return Err(fail(
-                    "code",
-                    "missing: give the feature a \"code\" or \"adcode\", or pass --division-code"
-                        .to_owned(),
-                )),
-            };
-        let geometry = feature
-            .geometry
-            .clone()
-            .ok_or_else(|| fail("geometry", "missing".to_owned()))?;
-        let shape =
-            Geometry::<f64>::try_from(geometry).map_err(|e| fail("geometry", e.to_string()))?;
-        let shape = transformer
-            .transform_geometry(&shape)
-            .map_err(|e| fail("geometry", e.to_string()))?;
-        let polygons = match shape {
-            Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
-            Geometry::MultiPolygon(m) => m,
-            _ => {
-                return Err(fail(
-                    "geometry",
-                    "must be a Polygon or MultiPolygon".to_owned(),
-                ));
-            }
-        };
-        areas.push((code, polygons));
-    }
-    if areas.is_empty() {
-        return Err(input(anyhow::anyhow!("{}: no features", path.display())));
-    }
-    Ok(areas)
+    read_division_areas(path, working, fallback).map_err(input)
 }
 
 /// Where grids come from: boundary polygons, optionally with a community layer.

@@ -158,7 +158,7 @@ fn boundary_errors_name_the_feature_and_field() {
     assert_eq!(run.status.code(), Some(2));
     assert!(
         stderr(&run).contains(
-            "feature 1: field \"code\": missing; --division-code only codes a file with one feature"
+            "feature 1: field \"code\": missing; a fallback code (--division-code) only codes a layer of one feature"
         ),
         "{}",
         stderr(&run)
