@@ -92,6 +92,26 @@ pub fn write_grids(layer: &GridLayer, path: &Path, crs: Crs) -> Result<()> {
     }
 }
 
+/// A grid crosswalk as a table: `old_code`, `new_code`, `overlap_m2`, `share_of_old`,
+/// `share_of_new`.
+pub fn crosswalk_table(
+    rows: &[grid_core::grid::crosswalk::CrosswalkRow],
+) -> PolarsResult<DataFrame> {
+    let text = |f: &dyn Fn(&grid_core::grid::crosswalk::CrosswalkRow) -> String| {
+        rows.iter().map(f).collect::<Vec<_>>()
+    };
+    let number = |f: &dyn Fn(&grid_core::grid::crosswalk::CrosswalkRow) -> f64| {
+        rows.iter().map(f).collect::<Vec<_>>()
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new("old_code".into(), text(&|r| r.old_code.to_string())),
+        Column::new("new_code".into(), text(&|r| r.new_code.to_string())),
+        Column::new("overlap_m2".into(), number(&|r| r.overlap_m2)),
+        Column::new("share_of_old".into(), number(&|r| r.share_of_old)),
+        Column::new("share_of_new".into(), number(&|r| r.share_of_new)),
+    ])
+}
+
 /// The rows of a table as GeoJSON features (properties from the columns), so that every layer
 /// format goes through one validation.
 pub fn table_to_features(

@@ -5,6 +5,7 @@
 //! - [`fishnet`]: regular square analysis grids of any cell size, clipped to a study area.
 
 mod areas;
+pub mod crosswalk;
 pub mod fishnet;
 mod generate;
 mod layer;

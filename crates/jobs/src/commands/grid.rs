@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use geo::{BooleanOps, MultiPolygon};
-use grid_analytics::grid_io::write_grids;
+use grid_analytics::grid_io::{crosswalk_table, read_grids, write_grids};
 use grid_analytics::table_io::FileFormat;
+use grid_analytics::table_io::write_table;
 use grid_core::grid::{AreaReport, GridBuilder, GridLayer, read_division_areas};
 use grid_core::{Crs, DivisionCode, DivisionLevel};
 use tracing::info;
@@ -17,6 +18,28 @@ use crate::exit::{Outcome, input};
 pub enum Command {
     /// Generate coded unit grids by tiling boundary polygons with square cells.
     Build(BuildArgs),
+    /// The area crosswalk between two versions of a grid layer (old code, new code, shares).
+    Crosswalk(CrosswalkArgs),
+}
+
+/// Arguments of `citygrid grid crosswalk`.
+#[derive(Debug, clap::Args)]
+pub struct CrosswalkArgs {
+    /// The old grid layer (GeoJSON or GeoParquet, any CRS).
+    #[arg(long, value_name = "FILE")]
+    old: PathBuf,
+    /// The new grid layer.
+    #[arg(long, value_name = "FILE")]
+    new: PathBuf,
+    /// Projected CRS the overlaps are measured in.
+    #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
+    crs: Crs,
+    /// Overlaps under this share of the old grid are dropped as rounding noise along edges.
+    #[arg(long, default_value_t = 1e-6, value_name = "SHARE")]
+    min_share: f64,
+    /// Output table: .parquet or .csv.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 /// Arguments of `citygrid grid build`.
@@ -58,6 +81,7 @@ pub struct BuildArgs {
 pub fn run(command: &Command) -> Result<Outcome> {
     match command {
         Command::Build(args) => build(args),
+        Command::Crosswalk(args) => crosswalk(args),
     }
 }
 
@@ -165,6 +189,36 @@ fn build(args: &BuildArgs) -> Result<Outcome> {
         layer.len(),
         args.cell_size_m,
         args.crs,
+        args.out.display()
+    );
+    Ok(Outcome::Clean)
+}
+
+fn crosswalk(args: &CrosswalkArgs) -> Result<Outcome> {
+    let read = |path: &Path| -> Result<GridLayer> {
+        let (layer, rejections) = read_grids(path, args.crs).map_err(input)?;
+        if let Some(first) = rejections.first() {
+            return Err(input(anyhow::anyhow!(
+                "{}: {} features are not valid grids, first: {first}",
+                path.display(),
+                rejections.len()
+            )));
+        }
+        Ok(layer)
+    };
+    let (old, new) = (read(&args.old)?, read(&args.new)?);
+    let rows = grid_core::grid::crosswalk::crosswalk(&old, &new, args.min_share).map_err(input)?;
+    let mut table = crosswalk_table(&rows).map_err(anyhow::Error::from)?;
+    write_table(&mut table, &args.out)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    let carried: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r.old_code.as_str()).collect();
+    info!(
+        "{} rows: {} of {} old grids overlap the {} new ones -> {}",
+        rows.len(),
+        carried.len(),
+        old.len(),
+        new.len(),
         args.out.display()
     );
     Ok(Outcome::Clean)

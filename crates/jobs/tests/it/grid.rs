@@ -215,3 +215,52 @@ fn geoparquet_grids_feed_assign() {
     );
     assert!(lines[2].ends_with(",,,,"), "{text}");
 }
+
+#[test]
+fn crosswalk_between_two_cell_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let boundary = dir.path().join("b.geojson");
+    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"371102001003"}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let (old, new) = (
+        dir.path().join("old.parquet"),
+        dir.path().join("new.geojson"),
+    );
+    for (size, out) in [("100", &old), ("150", &new)] {
+        let run = citygrid(&[
+            "grid",
+            "build",
+            "--boundary",
+            path_str(&boundary),
+            "--cell-size-m",
+            size,
+            "--out",
+            path_str(out),
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    }
+    let out = dir.path().join("crosswalk.csv");
+    let run = citygrid(&[
+        "grid",
+        "crosswalk",
+        "--old",
+        path_str(&old),
+        "--new",
+        path_str(&new),
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let table = grid_analytics::table_io::read_table(&out).unwrap();
+    // Both versions tile the same boundary: every old grid's shares sum to 1.
+    let mut sums = std::collections::BTreeMap::<String, f64>::new();
+    let codes = table.column("old_code").unwrap().str().unwrap().clone();
+    let shares = table.column("share_of_old").unwrap().str().unwrap().clone();
+    for (code, share) in codes.iter().zip(shares.iter()) {
+        *sums.entry(code.unwrap().to_owned()).or_default() +=
+            share.unwrap().parse::<f64>().unwrap();
+    }
+    assert!(sums.len() > 60);
+    for (code, sum) in sums {
+        assert!((sum - 1.0).abs() < 1e-5, "{code}: {sum}");
+    }
+}
