@@ -92,6 +92,61 @@ pub fn write_grids(layer: &GridLayer, path: &Path, crs: Crs) -> Result<()> {
     }
 }
 
+/// Writes analysis cells (fishnet or H3) as GeoJSON (WGS84) or GeoParquet (in `crs`), with
+/// `cell_id`, `area_m2` and `full` columns, atomically. `working` is the cells' CRS.
+pub fn write_analysis_cells(
+    cells: &[grid_core::grid::analysis::AnalysisCell],
+    path: &Path,
+    working: Crs,
+    crs: Crs,
+) -> Result<()> {
+    let format = FileFormat::from_path(path)?;
+    let out_crs = if format == FileFormat::GeoJson {
+        Crs::wgs84()
+    } else {
+        crs
+    };
+    let transformer = Transformer::new(working, out_crs)?;
+    let geometries = cells
+        .iter()
+        .map(|c| transformer.transform_geometry(&Geometry::MultiPolygon(c.geometry.clone())))
+        .collect::<grid_core::Result<Vec<_>>>()?;
+    let context = || format!("writing {}", path.display());
+    let table = DataFrame::new_infer_height(vec![
+        Column::new(
+            "cell_id".into(),
+            cells.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "area_m2".into(),
+            cells.iter().map(|c| c.area_m2).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "full".into(),
+            cells.iter().map(|c| c.full).collect::<Vec<_>>(),
+        ),
+    ])
+    .context(context)?;
+    match format {
+        FileFormat::Parquet => write_geoparquet(path, &table, &geometries, out_crs),
+        FileFormat::GeoJson => {
+            let mut features =
+                table_to_features(&table, geometries.into_iter().map(Some).collect())
+                    .context(context)?;
+            features.foreign_members = None;
+            Ok(grid_core::io::write_feature_collection(
+                path,
+                &features,
+                Crs::wgs84(),
+            )?)
+        }
+        FileFormat::Csv => Err(Error::UnsupportedFormat {
+            path: path.to_owned(),
+            expected: ".geojson or .parquet (GeoParquet) for an analysis grid",
+        }),
+    }
+}
+
 /// A grid crosswalk as a table: `old_code`, `new_code`, `overlap_m2`, `share_of_old`,
 /// `share_of_new`.
 pub fn crosswalk_table(

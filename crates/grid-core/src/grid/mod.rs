@@ -4,6 +4,7 @@
 //! - [`GridLayer`]: a city's grids in one projected working CRS, read from and written to GeoJSON.
 //! - [`fishnet`]: regular square analysis grids of any cell size, clipped to a study area.
 
+pub mod analysis;
 mod areas;
 pub mod crosswalk;
 pub mod fishnet;

@@ -4,10 +4,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use geo::{BooleanOps, MultiPolygon};
-use grid_analytics::grid_io::{crosswalk_table, read_grids, write_grids};
+use grid_analytics::grid_io::{crosswalk_table, read_grids, write_analysis_cells, write_grids};
 use grid_analytics::table_io::FileFormat;
 use grid_analytics::table_io::write_table;
+use grid_core::grid::analysis::{fishnet_cells, h3_cells};
 use grid_core::grid::{AreaReport, GridBuilder, GridLayer, read_division_areas};
+use grid_core::io::{feature_collection_crs, read_feature_collection};
 use grid_core::{Crs, DivisionCode, DivisionLevel};
 use tracing::info;
 
@@ -20,6 +22,30 @@ pub enum Command {
     Build(BuildArgs),
     /// The area crosswalk between two versions of a grid layer (old code, new code, shares).
     Crosswalk(CrosswalkArgs),
+    /// A regular square analysis grid of any cell size, clipped to a study area.
+    Fishnet(AnalysisArgs),
+    /// The H3 cells of a resolution covering a study area, clipped to it.
+    H3(AnalysisArgs),
+}
+
+/// Arguments of `citygrid grid fishnet` and `citygrid grid h3`.
+#[derive(Debug, clap::Args)]
+pub struct AnalysisArgs {
+    /// Study area polygons (GeoJSON, any CRS); every feature counts, codes are not needed.
+    #[arg(long, value_name = "FILE")]
+    area: PathBuf,
+    /// Fishnet cell side, metres (fishnet only).
+    #[arg(long, default_value_t = 500.0, value_name = "METRES")]
+    cell_size_m: f64,
+    /// H3 resolution, 0-15 (h3 only; 9 is about 0.1 km² per cell).
+    #[arg(long, default_value_t = 9)]
+    resolution: u8,
+    /// Projected working CRS.
+    #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
+    crs: Crs,
+    /// Output: .geojson (WGS84) or .parquet (GeoParquet in --crs).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 /// Arguments of `citygrid grid crosswalk`.
@@ -82,6 +108,8 @@ pub fn run(command: &Command) -> Result<Outcome> {
     match command {
         Command::Build(args) => build(args),
         Command::Crosswalk(args) => crosswalk(args),
+        Command::Fishnet(args) => analysis(args, false),
+        Command::H3(args) => analysis(args, true),
     }
 }
 
@@ -219,6 +247,72 @@ fn crosswalk(args: &CrosswalkArgs) -> Result<Outcome> {
         carried.len(),
         old.len(),
         new.len(),
+        args.out.display()
+    );
+    Ok(Outcome::Clean)
+}
+
+fn analysis(args: &AnalysisArgs, h3: bool) -> Result<Outcome> {
+    let layer = read_feature_collection(&args.area).map_err(input)?;
+    let source = feature_collection_crs(&layer).map_err(input)?;
+    let converted =
+        grid_analytics::convert::convert_features(&layer, source, args.crs).map_err(input)?;
+    if let Some(first) = converted.rejections.first() {
+        return Err(input(anyhow::anyhow!(
+            "{}: {first} (rows number the features)",
+            args.area.display()
+        )));
+    }
+    let working = converted.features;
+    let mut area = MultiPolygon::new(vec![]);
+    for (index, feature) in working.features.iter().enumerate() {
+        let shape = feature
+            .geometry
+            .clone()
+            .map(geo::Geometry::<f64>::try_from)
+            .transpose()
+            .map_err(|e| {
+                input(anyhow::anyhow!(
+                    "{}: feature {}: {e}",
+                    args.area.display(),
+                    index + 1
+                ))
+            })?;
+        match shape {
+            Some(geo::Geometry::Polygon(p)) => area = area.union(&MultiPolygon::new(vec![p])),
+            Some(geo::Geometry::MultiPolygon(m)) => area = area.union(&m),
+            _ => {
+                return Err(input(anyhow::anyhow!(
+                    "{}: feature {}: field \"geometry\": must be a Polygon or MultiPolygon",
+                    args.area.display(),
+                    index + 1
+                )));
+            }
+        }
+    }
+    if area.0.is_empty() {
+        return Err(input(anyhow::anyhow!(
+            "{}: no polygons",
+            args.area.display()
+        )));
+    }
+    let cells = if h3 {
+        h3_cells(&area, args.crs, args.resolution)
+    } else {
+        fishnet_cells(&area, args.crs, args.cell_size_m)
+    }
+    .map_err(input)?;
+    write_analysis_cells(&cells, &args.out, args.crs, args.crs)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    info!(
+        "{} {} cells ({} whole) -> {}",
+        cells.len(),
+        if h3 {
+            format!("H3 resolution {}", args.resolution)
+        } else {
+            format!("{} m fishnet", args.cell_size_m)
+        },
+        cells.iter().filter(|c| c.full).count(),
         args.out.display()
     );
     Ok(Outcome::Clean)

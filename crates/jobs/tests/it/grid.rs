@@ -264,3 +264,55 @@ fn crosswalk_between_two_cell_sizes() {
         assert!((sum - 1.0).abs() < 1e-5, "{code}: {sum}");
     }
 }
+
+#[test]
+fn analysis_grids_fishnet_and_h3() {
+    let dir = tempfile::tempdir().unwrap();
+    let area = dir.path().join("a.geojson");
+    fs::write(&area, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let expected = boundary_area_m2();
+    for (kind, extra, out) in [
+        ("fishnet", ["--cell-size-m", "250"], "f.parquet"),
+        ("h3", ["--resolution", "9"], "h.geojson"),
+    ] {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "grid",
+            kind,
+            "--area",
+            path_str(&area),
+            "--out",
+            path_str(&out),
+        ];
+        args.extend(extra);
+        let run = citygrid(&args);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let total: f64 = if out.extension().unwrap() == "parquet" {
+            let geo = grid_analytics::geoparquet::read_geoparquet(&out).unwrap();
+            assert_eq!(geo.crs, Crs::cgcs2000_gk_cm120());
+            geo.geometries
+                .iter()
+                .map(|g| g.as_ref().unwrap().unsigned_area())
+                .sum()
+        } else {
+            let layer = read_feature_collection(&out).unwrap();
+            assert!(
+                layer.features[0]
+                    .property("cell_id")
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .starts_with('8')
+            );
+            layer
+                .features
+                .iter()
+                .map(|f| f.property("area_m2").unwrap().as_f64().unwrap())
+                .sum()
+        };
+        assert!(
+            (total - expected).abs() / expected < 1e-6,
+            "{kind}: {total} vs {expected}"
+        );
+    }
+}
