@@ -1,4 +1,5 @@
-//! Reading and writing grid layers as GeoJSON or GeoParquet, chosen by file extension.
+//! Reading and writing grid and component layers as GeoJSON or GeoParquet, chosen by file
+//! extension.
 
 use std::path::Path;
 
@@ -88,6 +89,95 @@ pub fn write_grids(layer: &GridLayer, path: &Path, crs: Crs) -> Result<()> {
         FileFormat::Csv => Err(Error::UnsupportedFormat {
             path: path.to_owned(),
             expected: ".geojson or .parquet (GeoParquet) for a grid layer",
+        }),
+    }
+}
+
+/// Reads a component layer from GeoJSON or GeoParquet (any CRS) into the projected `working`
+/// CRS; each code's class must be in `catalog`. Rows that cannot be components come back as
+/// rejections.
+pub fn read_components(
+    path: &Path,
+    working: Crs,
+    catalog: &grid_core::ClassCatalog,
+) -> Result<(grid_core::component::ComponentLayer, Vec<Rejection>)> {
+    use grid_core::component::ComponentLayer;
+    match FileFormat::from_path(path)? {
+        FileFormat::GeoJson => Ok(ComponentLayer::read_geojson(path, working, catalog)?),
+        FileFormat::Parquet => {
+            let geo = read_geoparquet(path)?;
+            let features = table_to_features(&geo.table, geo.geometries)
+                .context(|| format!("reading {}", path.display()))?;
+            Ok(ComponentLayer::from_features(
+                &features, geo.crs, working, catalog,
+            )?)
+        }
+        FileFormat::Csv => Err(Error::UnsupportedFormat {
+            path: path.to_owned(),
+            expected: ".geojson or .parquet (GeoParquet) for a component layer",
+        }),
+    }
+}
+
+/// Writes a component layer as GeoJSON (WGS84) or GeoParquet (in `crs`), atomically, with the
+/// code, class, attributes and status as columns.
+pub fn write_components(
+    layer: &grid_core::component::ComponentLayer,
+    path: &Path,
+    crs: Crs,
+) -> Result<()> {
+    use grid_core::component::{Component, properties as p};
+    let format = FileFormat::from_path(path)?;
+    let out_crs = if format == FileFormat::GeoJson {
+        Crs::wgs84()
+    } else {
+        crs
+    };
+    let transformer = Transformer::new(layer.crs(), out_crs)?;
+    let list = layer.components();
+    let geometries = list
+        .iter()
+        .map(|c| transformer.transform_geometry(&c.geometry))
+        .collect::<grid_core::Result<Vec<_>>>()?;
+    let text = |f: &dyn Fn(&Component) -> Option<String>| -> Vec<Option<String>> {
+        list.iter().map(f).collect()
+    };
+    let context = || format!("writing {}", path.display());
+    let table = DataFrame::new_infer_height(vec![
+        Column::new(p::CODE.into(), text(&|c| Some(c.code.to_string()))),
+        Column::new(
+            "class_code".into(),
+            text(&|c| Some(c.class_code().to_string())),
+        ),
+        Column::new(p::NAME.into(), text(&|c| c.name.clone())),
+        Column::new(p::DEPARTMENT.into(), text(&|c| c.department.clone())),
+        Column::new(p::OWNER.into(), text(&|c| c.owner.clone())),
+        Column::new(p::MAINTAINER.into(), text(&|c| c.maintainer.clone())),
+        Column::new(p::STATUS.into(), text(&|c| Some(c.status.to_string()))),
+        Column::new(
+            p::INITIAL_DATE.into(),
+            text(&|c| c.initial_date.map(|d| d.to_string())),
+        ),
+        Column::new(
+            p::CHANGE_DATE.into(),
+            text(&|c| c.change_date.map(|d| d.to_string())),
+        ),
+    ])
+    .context(context)?;
+    match format {
+        FileFormat::Parquet => write_geoparquet(path, &table, &geometries, out_crs),
+        FileFormat::GeoJson => {
+            let features = table_to_features(&table, geometries.into_iter().map(Some).collect())
+                .context(context)?;
+            Ok(grid_core::io::write_feature_collection(
+                path,
+                &features,
+                Crs::wgs84(),
+            )?)
+        }
+        FileFormat::Csv => Err(Error::UnsupportedFormat {
+            path: path.to_owned(),
+            expected: ".geojson or .parquet (GeoParquet) for a component layer",
         }),
     }
 }
@@ -217,6 +307,43 @@ fn json_value(value: &AnyValue<'_>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn components_round_trip_through_geoparquet_and_geojson() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("c.geojson");
+        std::fs::write(
+            &json,
+            r#"{"type":"FeatureCollection","features":[
+              {"type":"Feature","properties":{"code":"3711020301000001","name":"公厕","status":"破损","initial_date":"2020-05-01"},
+               "geometry":{"type":"Point","coordinates":[119.52,35.41]}},
+              {"type":"Feature","properties":{"code":"3711020402000001"},
+               "geometry":{"type":"LineString","coordinates":[[119.52,35.41],[119.521,35.411]]}}]}"#,
+        )
+        .unwrap();
+        let catalog = grid_core::ClassCatalog::bundled().unwrap();
+        let (layer, rejections) =
+            read_components(&json, Crs::cgcs2000_gk_cm120(), &catalog).unwrap();
+        assert!(rejections.is_empty(), "{rejections:?}");
+        for name in ["c.parquet", "d.geojson"] {
+            let path = dir.path().join(name);
+            write_components(&layer, &path, Crs::cgcs2000_gk_cm120()).unwrap();
+            let (back, rejections) =
+                read_components(&path, Crs::cgcs2000_gk_cm120(), &catalog).unwrap();
+            assert!(rejections.is_empty(), "{rejections:?}");
+            let (a, b) = (&layer.components()[0], &back.components()[0]);
+            assert_eq!(
+                (&a.code, &a.name, a.status, a.initial_date),
+                (&b.code, &b.name, b.status, b.initial_date)
+            );
+            let moved = geo::Distance::distance(
+                &geo::Euclidean,
+                &a.representative_point().unwrap(),
+                &b.representative_point().unwrap(),
+            );
+            assert!(moved < 1e-6, "{moved}");
+        }
+    }
 
     #[test]
     fn grids_round_trip_through_geoparquet() {

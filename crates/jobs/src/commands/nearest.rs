@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use geo::{Coord, Geometry};
-use grid_core::component::ComponentLayer;
+use grid_analytics::grid_io::read_components;
 use grid_core::index::ComponentIndex;
 use grid_core::{ClassCatalog, ComponentClassCode, Crs, Transformer};
 
@@ -17,7 +17,7 @@ use crate::exit::{Outcome, input};
   citygrid nearest --components components.geojson --class 0301 --at 119.5323,35.4161 --crs gcj02 -k 3"
 )]
 pub struct Args {
-    /// Component layer (GeoJSON, any CRS).
+    /// Component layer (GeoJSON or GeoParquet, any CRS).
     #[arg(long, value_name = "FILE")]
     components: PathBuf,
     /// Component class code (for example 0301); all classes when omitted.
@@ -67,8 +67,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         )));
     }
     let (layer, rejections) =
-        ComponentLayer::read_geojson(&args.components, args.working_crs, &catalog)
-            .map_err(input)?;
+        read_components(&args.components, args.working_crs, &catalog).map_err(input)?;
     if let Some(first) = rejections.first() {
         tracing::warn!(
             "{}: {} features skipped as invalid, first: {first}",
