@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use geo::Geometry;
-use geojson::{Feature, FeatureCollection, JsonObject};
+use geojson::{FeatureCollection, JsonObject};
 use grid_core::grid::{GridLayer, properties};
 use grid_core::rejection::Rejection;
 use grid_core::{Crs, Transformer};
@@ -93,6 +93,44 @@ pub fn write_grids(layer: &GridLayer, path: &Path, crs: Crs) -> Result<()> {
     }
 }
 
+/// Writes a table with one geometry per row (in `working`) as GeoParquet in `crs` or as GeoJSON
+/// in WGS84 (RFC 7946), by extension, atomically. `what` names the layer in errors.
+pub fn write_geo_table<'a>(
+    path: &Path,
+    table: &DataFrame,
+    geometries: impl Iterator<Item = &'a Geometry<f64>>,
+    working: Crs,
+    crs: Crs,
+    what: &'static str,
+) -> Result<()> {
+    let format = FileFormat::from_path(path)?;
+    if format == FileFormat::Csv {
+        return Err(Error::UnsupportedFormat {
+            path: path.to_owned(),
+            expected: what,
+        });
+    }
+    let out_crs = if format == FileFormat::GeoJson {
+        Crs::wgs84()
+    } else {
+        crs
+    };
+    let transformer = Transformer::new(working, out_crs)?;
+    let geometries = geometries
+        .map(|g| transformer.transform_geometry(g))
+        .collect::<grid_core::Result<Vec<_>>>()?;
+    if format == FileFormat::Parquet {
+        return write_geoparquet(path, table, &geometries, out_crs);
+    }
+    let features = table_to_features(table, geometries.into_iter().map(Some).collect())
+        .context(|| format!("writing {}", path.display()))?;
+    Ok(grid_core::io::write_feature_collection(
+        path,
+        &features,
+        Crs::wgs84(),
+    )?)
+}
+
 /// Reads a component layer from GeoJSON or GeoParquet (any CRS) into the projected `working`
 /// CRS; each code's class must be in `catalog`. Rows that cannot be components come back as
 /// rejections.
@@ -127,22 +165,10 @@ pub fn write_components(
     crs: Crs,
 ) -> Result<()> {
     use grid_core::component::{Component, properties as p};
-    let format = FileFormat::from_path(path)?;
-    let out_crs = if format == FileFormat::GeoJson {
-        Crs::wgs84()
-    } else {
-        crs
-    };
-    let transformer = Transformer::new(layer.crs(), out_crs)?;
     let list = layer.components();
-    let geometries = list
-        .iter()
-        .map(|c| transformer.transform_geometry(&c.geometry))
-        .collect::<grid_core::Result<Vec<_>>>()?;
     let text = |f: &dyn Fn(&Component) -> Option<String>| -> Vec<Option<String>> {
         list.iter().map(f).collect()
     };
-    let context = || format!("writing {}", path.display());
     let table = DataFrame::new_infer_height(vec![
         Column::new(p::CODE.into(), text(&|c| Some(c.code.to_string()))),
         Column::new(
@@ -163,23 +189,16 @@ pub fn write_components(
             text(&|c| c.change_date.map(|d| d.to_string())),
         ),
     ])
-    .context(context)?;
-    match format {
-        FileFormat::Parquet => write_geoparquet(path, &table, &geometries, out_crs),
-        FileFormat::GeoJson => {
-            let features = table_to_features(&table, geometries.into_iter().map(Some).collect())
-                .context(context)?;
-            Ok(grid_core::io::write_feature_collection(
-                path,
-                &features,
-                Crs::wgs84(),
-            )?)
-        }
-        FileFormat::Csv => Err(Error::UnsupportedFormat {
-            path: path.to_owned(),
-            expected: ".geojson or .parquet (GeoParquet) for a component layer",
-        }),
-    }
+    .context(|| format!("writing {}", path.display()))?;
+    let geometries = list.iter().map(|c| &c.geometry);
+    write_geo_table(
+        path,
+        &table,
+        geometries,
+        layer.crs(),
+        crs,
+        ".geojson or .parquet (GeoParquet) for a component layer",
+    )
 }
 
 /// Writes analysis cells (fishnet or H3) as GeoJSON (WGS84) or GeoParquet (in `crs`), with
@@ -190,18 +209,6 @@ pub fn write_analysis_cells(
     working: Crs,
     crs: Crs,
 ) -> Result<()> {
-    let format = FileFormat::from_path(path)?;
-    let out_crs = if format == FileFormat::GeoJson {
-        Crs::wgs84()
-    } else {
-        crs
-    };
-    let transformer = Transformer::new(working, out_crs)?;
-    let geometries = cells
-        .iter()
-        .map(|c| transformer.transform_geometry(&Geometry::MultiPolygon(c.geometry.clone())))
-        .collect::<grid_core::Result<Vec<_>>>()?;
-    let context = || format!("writing {}", path.display());
     let table = DataFrame::new_infer_height(vec![
         Column::new(
             "cell_id".into(),
@@ -216,25 +223,19 @@ pub fn write_analysis_cells(
             cells.iter().map(|c| c.full).collect::<Vec<_>>(),
         ),
     ])
-    .context(context)?;
-    match format {
-        FileFormat::Parquet => write_geoparquet(path, &table, &geometries, out_crs),
-        FileFormat::GeoJson => {
-            let mut features =
-                table_to_features(&table, geometries.into_iter().map(Some).collect())
-                    .context(context)?;
-            features.foreign_members = None;
-            Ok(grid_core::io::write_feature_collection(
-                path,
-                &features,
-                Crs::wgs84(),
-            )?)
-        }
-        FileFormat::Csv => Err(Error::UnsupportedFormat {
-            path: path.to_owned(),
-            expected: ".geojson or .parquet (GeoParquet) for an analysis grid",
-        }),
-    }
+    .context(|| format!("writing {}", path.display()))?;
+    let geometries: Vec<Geometry<f64>> = cells
+        .iter()
+        .map(|c| Geometry::MultiPolygon(c.geometry.clone()))
+        .collect();
+    write_geo_table(
+        path,
+        &table,
+        geometries.iter(),
+        working,
+        crs,
+        ".geojson or .parquet (GeoParquet) for an analysis grid",
+    )
 }
 
 /// A grid crosswalk as a table: `old_code`, `new_code`, `overlap_m2`, `share_of_old`,
@@ -270,13 +271,7 @@ pub fn table_to_features(
         for column in columns {
             props.insert(column.name().to_string(), json_value(&column.get(row)?));
         }
-        features.push(Feature {
-            bbox: None,
-            geometry: geometry.map(|g| geojson::Geometry::new(geojson::GeometryValue::from(&g))),
-            id: None,
-            properties: Some(props),
-            foreign_members: None,
-        });
+        features.push(grid_core::io::feature(geometry.as_ref(), props));
     }
     Ok(FeatureCollection {
         bbox: None,

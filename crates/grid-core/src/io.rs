@@ -63,6 +63,20 @@ where
     result
 }
 
+/// A GeoJSON feature from a geometry (if any) and its properties.
+pub fn feature(
+    geometry: Option<&geo::Geometry<f64>>,
+    properties: geojson::JsonObject,
+) -> geojson::Feature {
+    geojson::Feature {
+        bbox: None,
+        geometry: geometry.map(|g| geojson::Geometry::new(geojson::GeometryValue::from(g))),
+        id: None,
+        properties: Some(properties),
+        foreign_members: None,
+    }
+}
+
 /// Reads a GeoJSON file that holds a FeatureCollection.
 pub fn read_feature_collection(path: &Path) -> Result<FeatureCollection> {
     let text = fs::read_to_string(path).map_err(|e| io_error(path, e))?;

@@ -14,6 +14,7 @@ mod class;
 mod component;
 mod digits;
 mod division;
+mod division_table;
 mod grid;
 mod time_limit;
 
@@ -25,5 +26,6 @@ pub use class::{ClassCode, ClassKind, Component, ComponentClassCode, Event, Even
 pub use component::{CodeEdition, ComponentCode};
 pub use digits::PROVINCE_PREFIXES;
 pub use division::{DivisionCode, DivisionLevel};
+pub use division_table::{DivisionRecord, read_division_table};
 pub use grid::{GridCode, StreetKind};
 pub use time_limit::{TimeLimit, TimeLimitUnit};

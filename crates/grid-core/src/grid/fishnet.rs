@@ -111,7 +111,17 @@ pub fn fishnet(area: &MultiPolygon<f64>, cell_size: f64) -> Result<(Lattice, Vec
                 .any(|segment| segment_touches_rect(segment.geom(), &square));
             if crossed {
                 let clipped = area.intersection(&square.to_polygon());
-                if clipped.0.iter().any(|p| geo::Area::unsigned_area(p) > 0.0) {
+                let clipped_area: f64 = clipped.0.iter().map(geo::Area::unsigned_area).sum();
+                let whole = cell_size * cell_size;
+                if (whole - clipped_area).abs() <= 1e-9 * whole {
+                    // The boundary only runs along the cell's edges: the cell is whole.
+                    cells.push(FishnetCell {
+                        col,
+                        row,
+                        geometry: MultiPolygon::new(vec![square.to_polygon()]),
+                        full: true,
+                    });
+                } else if clipped_area > 0.0 {
                     cells.push(FishnetCell {
                         col,
                         row,

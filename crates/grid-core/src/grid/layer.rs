@@ -157,15 +157,7 @@ impl GridLayer {
             let text = |t: &Option<String>| t.clone().map_or(Value::Null, Value::from);
             props.insert(properties::LAND_USE.into(), text(&grid.land_use));
             props.insert(properties::CLASS.into(), text(&grid.class));
-            features.push(Feature {
-                bbox: None,
-                geometry: Some(geojson::Geometry::new(geojson::GeometryValue::from(
-                    &geometry,
-                ))),
-                id: None,
-                properties: Some(props),
-                foreign_members: None,
-            });
+            features.push(crate::io::feature(Some(&geometry), props));
         }
         Ok(FeatureCollection {
             bbox: None,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use grid_analytics::convert::convert_features;
 use grid_analytics::grid_io::write_grids;
-use grid_analytics::table_io::{read_table, require_column};
+use grid_core::codes::read_division_table;
 use grid_core::grid::GridBuilder;
 use grid_core::io::{read_feature_collection, write_feature_collection};
 use grid_core::measure::area_m2;
@@ -137,29 +137,11 @@ fn load_codes(dir: &Path) -> Result<ClassCatalog> {
 
 /// Division code → (Chinese name, English name); every code must be valid.
 fn load_divisions(path: &Path) -> Result<BTreeMap<DivisionCode, (String, String)>> {
-    let table = read_table(path).map_err(input)?;
-    let name = path.display().to_string();
-    let column = |c: &str| -> Result<Vec<String>> {
-        let values = require_column(&table, &name, c).map_err(input)?;
-        Ok(values
-            .str()
-            .map_err(input)?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_owned())
-            .collect())
-    };
-    let (codes, zh, en) = (column("code")?, column("name_zh")?, column("name_en")?);
-    let mut divisions = BTreeMap::new();
-    for (row, ((code, zh), en)) in codes.iter().zip(zh).zip(en).enumerate() {
-        let code: DivisionCode = code.parse().map_err(|e| {
-            input(anyhow::anyhow!(
-                "{name}: row {}: field \"code\": {e}",
-                row + 1
-            ))
-        })?;
-        divisions.insert(code, (zh, en));
-    }
-    Ok(divisions)
+    Ok(read_division_table(path)
+        .map_err(input)?
+        .into_iter()
+        .map(|r| (r.code, (r.name_zh, r.name_en)))
+        .collect())
 }
 
 /// Projects the district boundaries, measures them, and writes them as WGS84 GeoJSON with

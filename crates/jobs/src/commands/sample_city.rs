@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use geo::{Geometry, MultiPolygon};
-use geojson::{Feature, FeatureCollection, JsonObject};
-use grid_analytics::table_io::{read_table, require_column};
+use geojson::{FeatureCollection, JsonObject};
+use grid_core::codes::read_division_table;
 use grid_core::grid::synthetic::{StreetSpec, SyntheticArea, synthesize};
 use grid_core::io::{feature_collection_crs, read_feature_collection, write_feature_collection};
-use grid_core::{Crs, DivisionCode, DivisionLevel, Transformer};
+use grid_core::{Crs, DivisionLevel, Transformer};
 use tracing::info;
 
 use crate::exit::{Outcome, input};
@@ -111,35 +111,16 @@ pub fn run(args: &Args) -> Result<Outcome> {
 
 /// The street and town rows of the division table.
 fn read_streets(path: &Path) -> Result<Vec<StreetSpec>> {
-    let table = read_table(path).map_err(input)?;
-    let name = path.display().to_string();
-    let column = |c: &str| -> Result<Vec<String>> {
-        let values = require_column(&table, &name, c).map_err(input)?;
-        Ok(values
-            .str()
-            .map_err(input)?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_owned())
-            .collect())
-    };
-    let (codes, zh, en) = (column("code")?, column("name_zh")?, column("name_en")?);
-    let mut streets = Vec::new();
-    for (row, ((code, name_zh), name_en)) in codes.iter().zip(zh).zip(en).enumerate() {
-        let code: DivisionCode = code.parse().map_err(|e| {
-            input(anyhow::anyhow!(
-                "{name}: row {}: field \"code\": {e}",
-                row + 1
-            ))
-        })?;
-        if code.level() == DivisionLevel::Street {
-            streets.push(StreetSpec {
-                code,
-                name_zh,
-                name_en,
-            });
-        }
-    }
-    Ok(streets)
+    Ok(read_division_table(path)
+        .map_err(input)?
+        .into_iter()
+        .filter(|r| r.code.level() == DivisionLevel::Street)
+        .map(|r| StreetSpec {
+            code: r.code,
+            name_zh: r.name_zh,
+            name_en: r.name_en,
+        })
+        .collect())
 }
 
 fn to_features(
@@ -162,15 +143,7 @@ fn to_features(
             .unwrap_or_default();
         props.insert(parent.into(), parent_code.into());
         props.insert("synthetic".into(), true.into());
-        features.push(Feature {
-            bbox: None,
-            geometry: Some(geojson::Geometry::new(geojson::GeometryValue::from(
-                &geometry,
-            ))),
-            id: None,
-            properties: Some(props),
-            foreign_members: None,
-        });
+        features.push(grid_core::io::feature(Some(&geometry), props));
     }
     Ok(FeatureCollection {
         bbox: None,
