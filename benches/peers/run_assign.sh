@@ -47,7 +47,7 @@ echo "python command: $(seconds "$start" "$end") s (interpreter start and import
 "$venv/bin/python" - "$work/citygrid.parquet" "$work/peer.parquet" <<'PY'
 import sys
 import polars as pl
-a = pl.read_parquet(sys.argv[1]).select("id", pl.col("grid_code").alias("a"))
+a = pl.read_parquet(sys.argv[1]).select(pl.col("id").cast(pl.Int64), pl.col("grid_code").alias("a"))
 b = pl.read_parquet(sys.argv[2]).select("id", pl.col("code").alias("b"))
 j = a.join(b, on="id", how="full", coalesce=True)
 same = j.filter((pl.col("a") == pl.col("b")) | (pl.col("a").is_null() & pl.col("b").is_null())).height

@@ -52,21 +52,20 @@ pub fn assign_points(
             .map(|g| g.map(|i| (i, 0.0)))
             .collect(),
     };
+    // Each code is formatted once per grid; rows borrow it, so a million rows cost no allocation.
     let grids = index.layer().grids();
-    let code_column = |name: &str, code: &dyn Fn(usize) -> String| {
-        let values: Vec<Option<String>> = found
+    let code_column = |name: &str, code: &dyn Fn(&grid_core::UnitGrid) -> String| {
+        let codes: Vec<String> = grids.iter().map(code).collect();
+        let values = found
             .iter()
-            .map(|f| f.map(|(i, _)| code(i as usize)))
-            .collect();
-        Column::new(name.into(), values)
+            .map(|f| f.map(|(i, _)| codes[i as usize].as_str()));
+        StringChunked::from_iter_options(name.into(), values).into_column()
     };
     let mut columns = vec![
-        code_column(schema::GRID_CODE, &|i| grids[i].code.to_string()),
-        code_column(schema::COMMUNITY_CODE, &|i| {
-            grids[i].community().to_string()
-        }),
-        code_column(schema::STREET_CODE, &|i| grids[i].street().to_string()),
-        code_column(schema::DISTRICT_CODE, &|i| grids[i].district().to_string()),
+        code_column(schema::GRID_CODE, &|g| g.code.to_string()),
+        code_column(schema::COMMUNITY_CODE, &|g| g.community().to_string()),
+        code_column(schema::STREET_CODE, &|g| g.street().to_string()),
+        code_column(schema::DISTRICT_CODE, &|g| g.district().to_string()),
     ];
     if tolerance_m.is_some() {
         let distances: Vec<Option<f64>> = found.iter().map(|f| f.map(|(_, d)| d)).collect();

@@ -86,7 +86,7 @@ pub fn write_table(df: &mut DataFrame, path: &Path) -> Result<()> {
             FileFormat::Csv => CsvWriter::new(writer).include_header(true).finish(df)?,
             FileFormat::Parquet => {
                 ParquetWriter::new(writer)
-                    .with_compression(ParquetCompression::Zstd(None))
+                    .with_compression(ParquetCompression::Snappy)
                     .finish(df)?;
             }
             FileFormat::GeoJson => {

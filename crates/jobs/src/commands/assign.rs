@@ -8,7 +8,7 @@ use grid_analytics::grid_io::read_grids;
 use grid_analytics::table_io::{FileFormat, read_table, rejected_path, write_table};
 use grid_core::Crs;
 use grid_core::index::GridIndex;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::report::{LISTED_REJECTIONS, remove_stale, report_rejections};
 use crate::exit::{Outcome, input};
@@ -49,6 +49,7 @@ pub struct Args {
 
 /// Runs `citygrid assign`.
 pub fn run(args: &Args) -> Result<Outcome> {
+    let started = std::time::Instant::now();
     if let Some(t) = args.tolerance_m
         && !(t.is_finite() && t >= 0.0)
     {
@@ -76,8 +77,11 @@ pub fn run(args: &Args) -> Result<Outcome> {
             args.grid.display()
         )));
     }
+    debug!("read {} grids in {:.2?}", layer.len(), started.elapsed());
     let index = GridIndex::new(layer);
+    debug!("indexed in {:.2?}", started.elapsed());
     let table = read_table(&args.points).map_err(input)?;
+    debug!("read {} points in {:.2?}", table.height(), started.elapsed());
     let name = args.points.display().to_string();
     let mut out = assign_points(
         &table,
@@ -89,6 +93,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         args.tolerance_m,
     )
     .map_err(input)?;
+    debug!("assigned in {:.2?}", started.elapsed());
     write_table(&mut out.table, &args.out)
         .with_context(|| format!("writing {}", args.out.display()))?;
     let rejected_out = rejected_path(&args.out);
@@ -97,6 +102,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         write_table(&mut out.rejected, &rejected_out)
             .with_context(|| format!("writing {}", rejected_out.display()))?;
     }
+    debug!("written in {:.2?}", started.elapsed());
     let assigned = out.table.height() - out.outside.len();
     info!(
         "assigned {assigned} of {} points of {} to {} grids of {} -> {}",
