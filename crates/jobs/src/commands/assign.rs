@@ -81,7 +81,11 @@ pub fn run(args: &Args) -> Result<Outcome> {
     let index = GridIndex::new(layer);
     debug!("indexed in {:.2?}", started.elapsed());
     let table = read_table(&args.points).map_err(input)?;
-    debug!("read {} points in {:.2?}", table.height(), started.elapsed());
+    debug!(
+        "read {} points in {:.2?}",
+        table.height(),
+        started.elapsed()
+    );
     let name = args.points.display().to_string();
     let mut out = assign_points(
         &table,

@@ -6,6 +6,7 @@ mod convert;
 mod grid;
 mod nearest;
 mod nightly;
+mod sample_city;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
