@@ -1,7 +1,8 @@
 //! `citygrid nightly`: the nightly job.
 //!
-//! Until the grid, case, hotspot, forecast and assessment stages land, this runs the stages that
-//! exist on the city's data folder and says plainly which are still to come.
+//! Until the case, hotspot, forecast and assessment stages land, this runs the stages that exist
+//! (codes, divisions, district boundaries, the central city's unit grids) on the city's data
+//! folder and says plainly which are still to come.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,7 +39,7 @@ const STAGES_TO_COME: [(&str, u32); 5] = [
     ("hotspots and emerging hot spots", 5),
     ("forecasts", 6),
     ("assessment scores", 7),
-    ("dated output folders, GeoParquet, maps and manifest", 8),
+    ("dated output folders, manifest, map pictures, incremental reruns", 8),
 ];
 
 /// Runs `citygrid nightly`.
