@@ -39,7 +39,10 @@ const STAGES_TO_COME: [(&str, u32); 5] = [
     ("hotspots and emerging hot spots", 5),
     ("forecasts", 6),
     ("assessment scores", 7),
-    ("dated output folders, manifest, map pictures, incremental reruns", 8),
+    (
+        "dated output folders, manifest, map pictures, incremental reruns",
+        8,
+    ),
 ];
 
 /// Runs `citygrid nightly`.
