@@ -8,6 +8,7 @@
 //! |---|---|
 //! | [`component`] | components (部件): records with status and geometry, read from GeoJSON |
 //! | [`crs`] | [`Crs`] and [`Transformer`]: EPSG systems through PROJ, GCJ-02 and BD-09 by formula |
+//! | [`calendar`] | the work calendar case time limits run on: office hours, weekends, holidays, 调休 |
 //! | [`codes`] | validated codes: [`DivisionCode`], [`GridCode`], [`ComponentCode`], class codes, and the class tables loaded from `data/codes` |
 //! | [`grid`] | [`GridLayer`] of [`UnitGrid`]s from GeoJSON; fishnet analysis grids |
 //! | [`index`] | [`index::GridIndex`]: point → unit grid over an R-tree, in parallel |
@@ -30,6 +31,7 @@
 //! # Ok::<(), grid_core::Error>(())
 //! ```
 
+pub mod calendar;
 pub mod codes;
 pub mod component;
 pub mod crs;
