@@ -25,6 +25,7 @@
 //! ```
 
 pub mod assign;
+pub mod case_schema;
 pub mod convert;
 mod error;
 pub mod geoparquet;
