@@ -30,6 +30,7 @@ pub mod convert;
 mod error;
 pub mod geoparquet;
 pub mod grid_io;
+pub mod lifecycle;
 /// Rejected rows (defined in grid-core, shared by every crate).
 pub use grid_core::rejection;
 pub mod schema;
