@@ -30,6 +30,17 @@ pub mod columns {
     pub const CLOSE_WORK_H: &str = "close_work_h";
 }
 
+/// A text column's values (all null when the table lacks it).
+fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    let Ok(column) = df.column(name) else {
+        return Ok(vec![None; df.height()]);
+    };
+    let values = column
+        .str()
+        .context(|| format!("case table: column {name:?}"))?;
+    Ok(values.iter().map(|v| v.map(str::to_owned)).collect())
+}
+
 fn times(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDateTime>>> {
     let context = || format!("case table: column {name:?}");
     let Ok(column) = df.column(name) else {
@@ -63,24 +74,8 @@ pub fn derive_lifecycle(
     cutoff: NaiveDateTime,
 ) -> Result<DataFrame> {
     let n = cases.height();
-    let kinds: Vec<Option<String>> = match cases.column(cs::KIND) {
-        Ok(c) => c
-            .str()
-            .context(|| "case table: column \"kind\"".to_owned())?
-            .iter()
-            .map(|v| v.map(str::to_owned))
-            .collect(),
-        Err(_) => vec![None; n],
-    };
-    let classes: Vec<Option<String>> = match cases.column(cs::CLASS_CODE) {
-        Ok(c) => c
-            .str()
-            .context(|| "case table: column \"class_code\"".to_owned())?
-            .iter()
-            .map(|v| v.map(str::to_owned))
-            .collect(),
-        Err(_) => vec![None; n],
-    };
+    let kinds = strings(cases, cs::KIND)?;
+    let classes = strings(cases, cs::CLASS_CODE)?;
     let filed = times(cases, cs::FILED_AT)?;
     let voided = times(cases, cs::VOIDED_AT)?;
     let dispatched = times(cases, cs::DISPATCHED_AT)?;

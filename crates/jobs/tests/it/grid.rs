@@ -11,6 +11,17 @@ use super::{citygrid, path_str, stderr};
 /// A ~1.2 km × 0.9 km irregular polygon near Rizhao's centre, WGS84.
 const BOUNDARY: &str = r#"{"type":"Polygon","coordinates":[[[119.5201,35.4101],[119.5333,35.4099],[119.5329,35.4182],[119.5268,35.4190],[119.5203,35.4160],[119.5201,35.4101]]]}"#;
 
+/// Writes the boundary as a one-feature layer with the given properties (JSON object body).
+fn write_boundary(dir: &std::path::Path, properties: &str) -> std::path::PathBuf {
+    let path = dir.join("b.geojson");
+    fs::write(
+        &path,
+        format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{{properties}}},"geometry":{BOUNDARY}}}]}}"#),
+    )
+    .unwrap();
+    path
+}
+
 fn boundary_area_m2() -> f64 {
     let g: geojson::Geometry = BOUNDARY.parse().unwrap();
     let shape = Geometry::<f64>::try_from(g).unwrap();
@@ -21,8 +32,7 @@ fn boundary_area_m2() -> f64 {
 #[test]
 fn builds_exact_coded_grids_for_a_community() {
     let dir = tempfile::tempdir().unwrap();
-    let boundary = dir.path().join("b.geojson");
-    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let boundary = write_boundary(dir.path(), "");
     let out = dir.path().join("grids.geojson");
     let run = citygrid(&[
         "grid",
@@ -63,8 +73,7 @@ fn builds_exact_coded_grids_for_a_community() {
 #[test]
 fn a_district_without_community_layer_gets_synthetic_blocks() {
     let dir = tempfile::tempdir().unwrap();
-    let boundary = dir.path().join("b.geojson");
-    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"adcode":"371102"}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let boundary = write_boundary(dir.path(), r#""adcode":"371102""#);
     let out = dir.path().join("grids.geojson");
     let run = citygrid(&[
         "grid",
@@ -86,8 +95,7 @@ fn a_district_without_community_layer_gets_synthetic_blocks() {
 #[test]
 fn communities_are_tiled_inside_the_boundary() {
     let dir = tempfile::tempdir().unwrap();
-    let boundary = dir.path().join("b.geojson");
-    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"371102001"}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let boundary = write_boundary(dir.path(), r#""code":"371102001""#);
     // Two communities splitting the boundary's box at 119.527, each overhanging it.
     let half = |code: &str, west: f64, east: f64| {
         format!(
@@ -180,8 +188,7 @@ fn boundary_errors_name_the_feature_and_field() {
 #[test]
 fn geoparquet_grids_feed_assign() {
     let dir = tempfile::tempdir().unwrap();
-    let boundary = dir.path().join("b.geojson");
-    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"371102001003"}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let boundary = write_boundary(dir.path(), r#""code":"371102001003""#);
     let grids = dir.path().join("grids.parquet");
     let run = citygrid(&[
         "grid",
@@ -219,8 +226,7 @@ fn geoparquet_grids_feed_assign() {
 #[test]
 fn crosswalk_between_two_cell_sizes() {
     let dir = tempfile::tempdir().unwrap();
-    let boundary = dir.path().join("b.geojson");
-    fs::write(&boundary, format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"371102001003"}},"geometry":{BOUNDARY}}}]}}"#)).unwrap();
+    let boundary = write_boundary(dir.path(), r#""code":"371102001003""#);
     let (old, new) = (
         dir.path().join("old.parquet"),
         dir.path().join("new.geojson"),
