@@ -231,7 +231,7 @@ pub fn transform_rows(
 }
 
 /// The rejected rows of `df` (where `mask` is true) with the rejection columns in front.
-fn rejected_table(
+pub(crate) fn rejected_table(
     df: &DataFrame,
     mask: &BooleanChunked,
     rejections: &[Rejection],

@@ -35,5 +35,6 @@ pub mod lifecycle;
 pub use grid_core::rejection;
 pub mod schema;
 pub mod table_io;
+pub mod validate;
 
 pub use error::{Error, Result};

@@ -110,6 +110,21 @@ pub fn rejected_path(out: &Path) -> PathBuf {
     out.with_file_name(format!("{stem}.rejected{extension}"))
 }
 
+/// Renames input columns to canonical names (`canonical → input` pairs, as a config maps them);
+/// a mapped column the table lacks is an error naming both.
+pub fn rename_columns<'a>(
+    df: &mut DataFrame,
+    table: &str,
+    mapping: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<()> {
+    for (canonical, column) in mapping {
+        require_column(df, table, column)?;
+        df.rename(column, canonical.into())
+            .context(|| format!("{table}: renaming {column:?} to {canonical:?}"))?;
+    }
+    Ok(())
+}
+
 /// Looks up a column, or fails naming the table and listing the columns it has.
 pub fn require_column<'a>(df: &'a DataFrame, table: &str, column: &str) -> Result<&'a Column> {
     df.column(column).map_err(|_| Error::MissingColumn {

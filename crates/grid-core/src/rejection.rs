@@ -23,6 +23,16 @@ pub enum RejectReason {
     DuplicateCode,
     /// A field whose value cannot be read (a date that is not a date).
     InvalidValue,
+    /// A required field is empty or the column is absent.
+    MissingField,
+    /// A class code not in the class tables (or of the wrong kind).
+    UnknownClass,
+    /// A time after the moment of validation.
+    FutureTime,
+    /// Lifecycle times out of order (closed before filed, dispatched although voided…).
+    TimesOutOfOrder,
+    /// A position outside every unit grid of the city.
+    OutsideCity,
 }
 
 impl RejectReason {
@@ -37,6 +47,11 @@ impl RejectReason {
             Self::InvalidCode => "invalid_code",
             Self::DuplicateCode => "duplicate_code",
             Self::InvalidValue => "invalid_value",
+            Self::MissingField => "missing_field",
+            Self::UnknownClass => "unknown_class",
+            Self::FutureTime => "future_time",
+            Self::TimesOutOfOrder => "times_out_of_order",
+            Self::OutsideCity => "outside_city",
         }
     }
 }

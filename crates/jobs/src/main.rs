@@ -2,6 +2,7 @@
 //! them in order on a city.
 
 mod commands;
+mod config;
 mod exit;
 
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ enum Command {
     Nearest(commands::nearest::Args),
     /// Regenerate the sample city's synthetic street and community layers (data/rizhao).
     SampleCity(commands::sample_city::Args),
+    /// Check a case table; write the clean table, the rejected rows and counts by reason.
+    Validate(commands::validate::Args),
     /// Run the nightly job on a city (with no arguments: the bundled sample city).
     Nightly(commands::nightly::Args),
 }
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Grid(command) => commands::grid::run(&command),
         Command::Nearest(args) => commands::nearest::run(&args),
         Command::SampleCity(args) => commands::sample_city::run(&args),
+        Command::Validate(args) => commands::validate::run(&args),
         Command::Nightly(args) => commands::nightly::run(&args, cli.quiet),
     };
     match result {

@@ -7,3 +7,4 @@ pub mod nearest;
 pub mod nightly;
 mod report;
 pub mod sample_city;
+pub mod validate;

@@ -7,6 +7,7 @@ mod grid;
 mod nearest;
 mod nightly;
 mod sample_city;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,138 @@
+//! `citygrid validate`: checks a case table and writes the clean table, the rejected rows and a
+//! summary of counts by reason.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDateTime;
+use grid_analytics::grid_io::read_grids;
+use grid_analytics::rejection::count_by_reason;
+use grid_analytics::table_io::{read_table, rename_columns, write_table};
+use grid_analytics::validate::{ValidateOptions, parse_time, validate_cases};
+use grid_core::calendar::{OfficeHours, WorkCalendar};
+use grid_core::index::GridIndex;
+use grid_core::{ClassCatalog, Crs};
+use tracing::info;
+
+use super::report::report_rejections;
+use crate::config::Config;
+use crate::exit::{Outcome, input};
+
+/// Arguments of `citygrid validate`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Writes DIR/cases.parquet (valid rows with working-CRS coordinates, grid codes when
+a grid is given, due times and lifecycle columns), DIR/rejected.parquet (every rejected row
+with its reason) and DIR/summary.json (counts by reason). Exit code 1 when rows were rejected."
+)]
+pub struct Args {
+    /// The case table: .csv or .parquet.
+    #[arg(long, value_name = "FILE")]
+    cases: PathBuf,
+    /// City configuration (TOML): column mapping, CRS, grids.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Unit grids (overrides the config's cases.grid).
+    #[arg(long, value_name = "FILE")]
+    grid: Option<PathBuf>,
+    /// CRS of rows without a crs value (overrides the config's cases.crs).
+    #[arg(long, value_name = "CRS")]
+    crs: Option<Crs>,
+    /// The moment of validation (default: now): later times are rejected; the cut-off for
+    /// open_overdue.
+    #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+    now: Option<String>,
+    /// Data folder with codes/ and calendar/.
+    #[arg(long, default_value = "data", value_name = "DIR")]
+    data: PathBuf,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+/// Runs `citygrid validate`.
+pub fn run(args: &Args) -> Result<Outcome> {
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let now: NaiveDateTime = match &args.now {
+        Some(text) => parse_time(text)
+            .ok_or_else(|| input(anyhow::anyhow!("--now {text:?}: expected YYYY-MM-DD HH:MM")))?,
+        None => chrono::Local::now().naive_local(),
+    };
+    let catalog = ClassCatalog::load(&args.data.join("codes/std2013")).map_err(input)?;
+    let calendar = WorkCalendar::load(
+        &args.data.join("calendar/china_holidays.csv"),
+        OfficeHours::default(),
+    )
+    .map_err(input)?;
+    let grid_path = args.grid.clone().or(config.cases.grid.clone());
+    let grids = match &grid_path {
+        Some(path) => {
+            let (layer, rejections) = read_grids(path, config.cases.working_crs).map_err(input)?;
+            if let Some(first) = rejections.first() {
+                return Err(input(anyhow::anyhow!(
+                    "{}: invalid grid, first: {first}",
+                    path.display()
+                )));
+            }
+            Some(GridIndex::new(layer))
+        }
+        None => None,
+    };
+    let mut raw = read_table(&args.cases).map_err(input)?;
+    let name = args.cases.display().to_string();
+    let mapping = config
+        .cases
+        .columns
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()));
+    rename_columns(&mut raw, &name, mapping).map_err(input)?;
+    let options = ValidateOptions {
+        catalog: &catalog,
+        calendar: &calendar,
+        grids: grids.as_ref(),
+        working_crs: config.cases.working_crs,
+        default_crs: args.crs.unwrap_or(config.cases.crs),
+        now,
+    };
+    let mut out = validate_cases(&raw, &name, &options).map_err(input)?;
+    let (clean_path, rejected_path) = (
+        args.out.join("cases.parquet"),
+        args.out.join("rejected.parquet"),
+    );
+    write_table(&mut out.clean, &clean_path)
+        .with_context(|| format!("writing {}", clean_path.display()))?;
+    write_table(&mut out.rejected, &rejected_path)
+        .with_context(|| format!("writing {}", rejected_path.display()))?;
+    let counts: serde_json::Map<String, serde_json::Value> = count_by_reason(&out.rejections)
+        .into_iter()
+        .map(|(reason, n)| (reason.as_str().to_owned(), n.into()))
+        .collect();
+    let summary = serde_json::json!({
+        "input": name,
+        "rows": raw.height(),
+        "valid": out.clean.height(),
+        "rejected": out.rejections.len(),
+        "rejected_by_reason": counts,
+        "now": now.to_string(),
+    });
+    let summary_path = args.out.join("summary.json");
+    grid_core::io::write_atomic(&summary_path, |w| {
+        Ok(serde_json::to_writer_pretty(w, &summary)?)
+    })
+    .with_context(|| format!("writing {}", summary_path.display()))?;
+    info!(
+        "{} of {} cases valid -> {}",
+        out.clean.height(),
+        raw.height(),
+        clean_path.display()
+    );
+    report_rejections(&args.cases, &out.rejections, &rejected_path);
+    Ok(if out.rejections.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Rejected
+    })
+}
