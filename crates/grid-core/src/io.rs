@@ -63,6 +63,29 @@ where
     result
 }
 
+/// A feature property as trimmed text (numbers as written); `None` when absent, null or empty.
+pub fn text_property(feature: &geojson::Feature, name: &str) -> Option<String> {
+    match feature.property(name)? {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A feature property as a `YYYY-MM-DD` date; `Ok(None)` when absent, `Err` with a message
+/// naming the value when it is not a date.
+pub fn date_property(
+    feature: &geojson::Feature,
+    name: &str,
+) -> std::result::Result<Option<chrono::NaiveDate>, String> {
+    text_property(feature, name)
+        .map(|t| {
+            chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+                .map_err(|e| format!("{t:?} is not a YYYY-MM-DD date: {e}"))
+        })
+        .transpose()
+}
+
 /// A GeoJSON feature from a geometry (if any) and its properties.
 pub fn feature(
     geometry: Option<&geo::Geometry<f64>>,

@@ -6,13 +6,12 @@ use std::path::Path;
 use chrono::NaiveDate;
 use geo::Geometry;
 use geojson::{Feature, FeatureCollection};
-use serde_json::Value;
 
 use super::record::{Component, ComponentStatus};
 use crate::codes::{ClassCatalog, ComponentCode};
 use crate::crs::{Crs, CrsKind, Transformer};
 use crate::error::{Error, Result};
-use crate::io::{feature_collection_crs, read_feature_collection};
+use crate::io::{date_property, feature_collection_crs, read_feature_collection, text_property};
 use crate::rejection::{RejectReason, Rejection};
 
 /// Property names of component layers.
@@ -121,26 +120,8 @@ impl ComponentLayer {
     }
 }
 
-fn text(feature: &Feature, name: &str) -> Option<String> {
-    match feature.property(name)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn date(feature: &Feature, name: &str) -> std::result::Result<Option<NaiveDate>, Problem> {
-    text(feature, name)
-        .map(|t| {
-            NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| {
-                (
-                    RejectReason::InvalidValue,
-                    name.to_owned(),
-                    format!("{t:?} is not a YYYY-MM-DD date: {e}"),
-                )
-            })
-        })
-        .transpose()
+    date_property(feature, name).map_err(|m| (RejectReason::InvalidValue, name.to_owned(), m))
 }
 
 fn component_from_feature(
@@ -149,8 +130,8 @@ fn component_from_feature(
     catalog: &ClassCatalog,
 ) -> std::result::Result<Component, Problem> {
     let code_field = || properties::CODE.to_owned();
-    let code_text = text(feature, properties::CODE)
-        .or_else(|| text(feature, properties::CODE_ALIAS))
+    let code_text = text_property(feature, properties::CODE)
+        .or_else(|| text_property(feature, properties::CODE_ALIAS))
         .ok_or_else(|| {
             (
                 RejectReason::InvalidCode,
@@ -189,7 +170,7 @@ fn component_from_feature(
     let geometry = transformer
         .transform_geometry(&shape)
         .map_err(|e| (RejectReason::OutOfRange, geometry_field(), e.to_string()))?;
-    let status = match text(feature, properties::STATUS) {
+    let status = match text_property(feature, properties::STATUS) {
         None => ComponentStatus::Intact,
         Some(s) => s.parse().map_err(|e: Error| {
             (
@@ -201,10 +182,10 @@ fn component_from_feature(
     };
     Ok(Component {
         code,
-        name: text(feature, properties::NAME),
-        department: text(feature, properties::DEPARTMENT),
-        owner: text(feature, properties::OWNER),
-        maintainer: text(feature, properties::MAINTAINER),
+        name: text_property(feature, properties::NAME),
+        department: text_property(feature, properties::DEPARTMENT),
+        owner: text_property(feature, properties::OWNER),
+        maintainer: text_property(feature, properties::MAINTAINER),
         status,
         geometry,
         initial_date: date(feature, properties::INITIAL_DATE)?,

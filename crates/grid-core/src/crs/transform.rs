@@ -1,7 +1,7 @@
 //! [`Transformer`]: moves coordinates between any two [`Crs`]s, through PROJ and the GCJ-02 /
 //! BD-09 formulas.
 
-use geo::{Coord, CoordsIter, Geometry, MapCoords};
+use geo::{Coord, Geometry, MapCoords};
 use proj::Proj;
 
 use super::definition::{Crs, CrsKind};
@@ -312,11 +312,6 @@ impl Transformer {
     /// True when source and target are the same CRS.
     pub fn is_identity(&self) -> bool {
         self.plan.from == self.plan.to
-    }
-
-    /// Number of vertices a geometry has, for progress reporting.
-    pub fn vertex_count(geometry: &Geometry) -> usize {
-        geometry.coords_count()
     }
 }
 

@@ -3,12 +3,11 @@
 use std::path::Path;
 
 use geo::{Geometry, MultiPolygon};
-use serde_json::Value;
 
 use crate::codes::DivisionCode;
 use crate::crs::{Crs, Transformer};
 use crate::error::{Error, Result};
-use crate::io::{feature_collection_crs, read_feature_collection};
+use crate::io::{feature_collection_crs, read_feature_collection, text_property};
 
 /// Reads polygons coded by their `code` (or `adcode`) property from a GeoJSON layer in any CRS
 /// (its `"crs"` member, else WGS84), transformed to `working`. `fallback` codes a layer of one
@@ -32,11 +31,7 @@ pub fn read_division_areas(
         };
         let text = ["code", "adcode"]
             .iter()
-            .find_map(|name| match feature.property(name) {
-                Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            });
+            .find_map(|name| text_property(feature, name));
         let code = match (text, fallback) {
             (Some(text), _) => text
                 .parse::<DivisionCode>()

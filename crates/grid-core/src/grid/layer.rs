@@ -12,7 +12,10 @@ use super::unit_grid::UnitGrid;
 use crate::codes::GridCode;
 use crate::crs::{Crs, CrsKind, Transformer};
 use crate::error::{Error, Result};
-use crate::io::{feature_collection_crs, read_feature_collection, write_feature_collection};
+use crate::io::{
+    date_property as io_date_property, feature_collection_crs, read_feature_collection,
+    text_property, write_feature_collection,
+};
 use crate::rejection::{RejectReason, Rejection};
 
 /// Property names read from and written to grid layers.
@@ -183,30 +186,11 @@ fn require_projected(crs: Crs) -> Result<()> {
     }
 }
 
-fn text_property(feature: &Feature, name: &str) -> Option<String> {
-    match feature.property(name)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn date_property(
     feature: &Feature,
     name: &str,
 ) -> std::result::Result<Option<NaiveDate>, FeatureProblem> {
-    match text_property(feature, name) {
-        None => Ok(None),
-        Some(text) => NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|e| {
-                (
-                    RejectReason::InvalidValue,
-                    name.to_owned(),
-                    format!("{text:?} is not a YYYY-MM-DD date: {e}"),
-                )
-            }),
-    }
+    io_date_property(feature, name).map_err(|m| (RejectReason::InvalidValue, name.to_owned(), m))
 }
 
 fn grid_from_feature(
