@@ -27,6 +27,26 @@ pub struct AssignedTable {
     pub outside: Vec<usize>,
 }
 
+/// The `grid_code`, `community_code`, `street_code` and `district_code` columns for rows whose
+/// grids (positions in the index's layer) are given. Each code is formatted once per grid and
+/// rows borrow it, so a million rows cost no allocation.
+pub fn grid_code_columns(index: &GridIndex, grid_of_row: &[Option<u32>]) -> Vec<Column> {
+    let grids = index.layer().grids();
+    let column = |name: &str, code: &dyn Fn(&grid_core::UnitGrid) -> String| {
+        let codes: Vec<String> = grids.iter().map(code).collect();
+        let values = grid_of_row
+            .iter()
+            .map(|g| g.map(|i| codes[i as usize].as_str()));
+        StringChunked::from_iter_options(name.into(), values).into_column()
+    };
+    vec![
+        column(schema::GRID_CODE, &|g| g.code.to_string()),
+        column(schema::COMMUNITY_CODE, &|g| g.community().to_string()),
+        column(schema::STREET_CODE, &|g| g.street().to_string()),
+        column(schema::DISTRICT_CODE, &|g| g.district().to_string()),
+    ]
+}
+
 /// Assigns each point of a table to the grid it falls in.
 ///
 /// The points' columns `x_col`/`y_col` are in `crs`; they are transformed to the index's working
@@ -52,21 +72,8 @@ pub fn assign_points(
             .map(|g| g.map(|i| (i, 0.0)))
             .collect(),
     };
-    // Each code is formatted once per grid; rows borrow it, so a million rows cost no allocation.
-    let grids = index.layer().grids();
-    let code_column = |name: &str, code: &dyn Fn(&grid_core::UnitGrid) -> String| {
-        let codes: Vec<String> = grids.iter().map(code).collect();
-        let values = found
-            .iter()
-            .map(|f| f.map(|(i, _)| codes[i as usize].as_str()));
-        StringChunked::from_iter_options(name.into(), values).into_column()
-    };
-    let mut columns = vec![
-        code_column(schema::GRID_CODE, &|g| g.code.to_string()),
-        code_column(schema::COMMUNITY_CODE, &|g| g.community().to_string()),
-        code_column(schema::STREET_CODE, &|g| g.street().to_string()),
-        code_column(schema::DISTRICT_CODE, &|g| g.district().to_string()),
-    ];
+    let grid_of_row: Vec<Option<u32>> = found.iter().map(|f| f.map(|(i, _)| i)).collect();
+    let mut columns = grid_code_columns(index, &grid_of_row);
     if tolerance_m.is_some() {
         let distances: Vec<Option<f64>> = found.iter().map(|f| f.map(|(_, d)| d)).collect();
         columns.push(Column::new(schema::GRID_DISTANCE_M.into(), distances));

@@ -2,6 +2,7 @@
 //! rows that cannot be converted go to a rejected table with their reason.
 
 use geojson::{Feature, FeatureCollection};
+use grid_core::crs::TransformPlan;
 use grid_core::{Crs, Transformer};
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -10,10 +11,8 @@ use crate::error::{Error, PolarsContext, Result};
 use crate::rejection::{RejectReason, Rejection, columns};
 use crate::table_io::require_column;
 
-/// The fewest rows per parallel task. Each task builds its own [`Transformer`] from the shared
-/// plan (PROJ state is per thread, and a new PROJ context costs milliseconds), so tasks are as
-/// large as load balancing allows: four per thread, at least this many rows. The output does
-/// not depend on the split.
+/// The fewest rows per parallel task of [`par_transform`] (a new PROJ context costs
+/// milliseconds). The output does not depend on the split.
 const CHUNK_ROWS: usize = 16_384;
 
 /// The outcome of converting a table: converted rows in input order, and the rejected rows with
@@ -149,6 +148,30 @@ pub fn convert_table(
     })
 }
 
+/// Runs `f` on every item in parallel tasks, each with its own [`Transformer`] built from `plan`
+/// (PROJ state is per thread). Tasks are as large as load balancing allows: four per thread, at
+/// least [`CHUNK_ROWS`] items. Results come back in input order, whatever the thread count.
+pub(crate) fn par_transform<T: Sync, R: Send>(
+    items: &[T],
+    plan: &TransformPlan,
+    f: impl Fn(&Transformer, &T) -> R + Sync,
+) -> Result<Vec<R>> {
+    let chunk = items
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(CHUNK_ROWS);
+    Ok(items
+        .par_chunks(chunk)
+        .map(|chunk| -> Result<Vec<R>> {
+            let transformer = plan.build()?;
+            Ok(chunk.iter().map(|item| f(&transformer, item)).collect())
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
 /// The rows of a table transformed to another CRS: the coordinates of the rows that converted,
 /// which rows those are, and why the others did not.
 #[derive(Debug)]
@@ -185,23 +208,9 @@ pub fn transform_rows(
     let xs = parse_column(df, table, x_col)?;
     let ys = parse_column(df, table, y_col)?;
     let cells: Vec<(&Cell, &Cell)> = xs.iter().zip(ys.iter()).collect();
-    let chunk_rows = cells
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(CHUNK_ROWS);
-    let results: Vec<_> = cells
-        .par_chunks(chunk_rows)
-        .map(|chunk| -> Result<Vec<_>> {
-            let transformer = plan.build()?;
-            Ok(chunk
-                .iter()
-                .map(|&cell| convert_cell(&transformer, cell, (x_col, y_col)))
-                .collect())
-        })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    let results = par_transform(&cells, &plan, |t, &cell| {
+        convert_cell(t, cell, (x_col, y_col))
+    })?;
 
     let mut coords = Vec::with_capacity(results.len());
     let mut keep = Vec::with_capacity(results.len());

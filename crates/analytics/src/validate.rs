@@ -14,12 +14,12 @@ use grid_core::index::GridIndex;
 use grid_core::rejection::{RejectReason, Rejection};
 use grid_core::{ClassCatalog, Crs, Transformer};
 use polars::prelude::*;
-use rayon::prelude::*;
 
+use crate::assign::grid_code_columns;
 use crate::case_schema::{self as cs, CaseKind, CaseSource};
+use crate::convert::par_transform;
 use crate::error::{PolarsContext, Result};
 use crate::lifecycle::derive_lifecycle;
-use crate::schema;
 
 /// What validation needs besides the table.
 #[derive(Debug)]
@@ -315,22 +315,10 @@ pub fn validate_cases(
     }
     for (crs, rows) in by_crs {
         let plan = Transformer::new(crs, options.working_crs)?.plan().clone();
-        let results: Vec<Moved> = rows
-            .par_chunks(16_384)
-            .map(|chunk| -> Result<Vec<_>> {
-                let t = plan.build()?;
-                Ok(chunk
-                    .iter()
-                    .map(|&i| {
-                        let (x, y) = xy[i].unwrap_or((f64::NAN, f64::NAN));
-                        (i, t.transform(x, y).map_err(|e| e.to_string()))
-                    })
-                    .collect())
-            })
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-            .collect();
+        let results: Vec<Moved> = par_transform(&rows, &plan, |t, &i| {
+            let (x, y) = xy[i].unwrap_or((f64::NAN, f64::NAN));
+            (i, t.transform(x, y).map_err(|e| e.to_string()))
+        })?;
         for (i, result) in results {
             match result {
                 Ok(p) => working[i] = Some(p),
@@ -436,22 +424,8 @@ pub fn validate_cases(
         ),
     ];
     if let Some(grids) = options.grids {
-        let layer = grids.layer().grids();
-        let code = |i: usize, f: &dyn Fn(&grid_core::UnitGrid) -> String| {
-            grid_of_row[i].map(|g| f(&layer[g as usize]))
-        };
-        columns.push(text_col(schema::GRID_CODE, &|i| {
-            code(i, &|g| g.code.to_string())
-        }));
-        columns.push(text_col(schema::COMMUNITY_CODE, &|i| {
-            code(i, &|g| g.community().to_string())
-        }));
-        columns.push(text_col(schema::STREET_CODE, &|i| {
-            code(i, &|g| g.street().to_string())
-        }));
-        columns.push(text_col(schema::DISTRICT_CODE, &|i| {
-            code(i, &|g| g.district().to_string())
-        }));
+        let of_kept: Vec<Option<u32>> = kept.iter().map(|&i| grid_of_row[i]).collect();
+        columns.extend(grid_code_columns(grids, &of_kept));
     }
     for name in [cs::COMPONENT_CODE, cs::DEPARTMENT, cs::SUPERVISOR_ID] {
         columns.push(text_col(name, &|i| get(name, i).map(str::to_owned)));
