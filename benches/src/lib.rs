@@ -1,8 +1,8 @@
 //! Shared inputs of the citygrid benchmarks: deterministic synthetic data, no files.
 
-/// `n` lon/lat points spread over Rizhao's extent (118.6–119.7°E, 35.0–36.0°N), the same for
-/// the same `seed` (a fixed linear congruential generator, so no dependency on `rand`).
-pub fn rizhao_points(n: usize, seed: u64) -> Vec<(f64, f64)> {
+/// `n` points uniformly in the unit square [0, 1)², the same for the same `seed` (a fixed linear
+/// congruential generator, so no dependency on `rand`).
+pub fn unit_points(n: usize, seed: u64) -> Vec<(f64, f64)> {
     let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
     let mut next = move || {
         state = state
@@ -11,8 +11,15 @@ pub fn rizhao_points(n: usize, seed: u64) -> Vec<(f64, f64)> {
         // The top 53 bits as a fraction in [0, 1).
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
-    (0..n)
-        .map(|_| (118.6 + 1.1 * next(), 35.0 + next()))
+    (0..n).map(|_| (next(), next())).collect()
+}
+
+/// `n` lon/lat points spread over Rizhao's extent (118.6–119.7°E, 35.0–36.0°N), the same for
+/// the same `seed`.
+pub fn rizhao_points(n: usize, seed: u64) -> Vec<(f64, f64)> {
+    unit_points(n, seed)
+        .into_iter()
+        .map(|(u, v)| (118.6 + 1.1 * u, 35.0 + v))
         .collect()
 }
 
@@ -47,11 +54,11 @@ pub fn points_in_bounds(
             max = (max.0.max(r.max().x), max.1.max(r.max().y));
         }
     }
-    rizhao_points(n, seed)
+    unit_points(n, seed)
         .into_iter()
         .map(|(u, v)| geo::Coord {
-            x: min.0 + (u - 118.6) / 1.1 * (max.0 - min.0),
-            y: min.1 + (v - 35.0) * (max.1 - min.1),
+            x: min.0 + u * (max.0 - min.0),
+            y: min.1 + v * (max.1 - min.1),
         })
         .collect()
 }
