@@ -62,9 +62,9 @@ fn times(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDateTime>>> {
 
 /// Adds `due_at` and the lifecycle columns of [`columns`] to a case table (see `docs/schema.md`).
 ///
-/// `due_at` is the event class's time limit counted on `calendar` from `dispatched_at`; cases
-/// without a dispatch time or whose class has no limit get no due time, and then no on-time
-/// verdict either (null, never false). A case is open past due when it has a due time, no
+/// `due_at` is the class's time limit (event classes, and component classes whose table gives
+/// one) counted on `calendar` from `dispatched_at`; cases without a dispatch time or whose class
+/// has no limit get no due time, and then no on-time verdict either (null, never false). A case is open past due when it has a due time, no
 /// disposal and no voiding, and `cutoff` is after its due time. Stage durations are working
 /// hours between consecutive lifecycle times, null where either is missing.
 pub fn derive_lifecycle(
@@ -101,6 +101,11 @@ pub fn derive_lifecycle(
                     .parse()
                     .ok()
                     .and_then(|c| catalog.event_class(&c))
+                    .and_then(|c| c.time_limit),
+                (Some("component"), Some(code)) => code
+                    .parse()
+                    .ok()
+                    .and_then(|c| catalog.component_class(&c))
                     .and_then(|c| c.time_limit),
                 _ => None,
             }?;

@@ -2,7 +2,7 @@
 //! weekends, Chinese public holidays and the swapped working days (调休) of the State Council's
 //! yearly notices (`data/calendar/china_holidays.csv`, 2020–2026).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
@@ -55,6 +55,7 @@ impl OfficeHours {
 #[derive(Deserialize)]
 struct Row {
     year: i32,
+    holiday: String,
     kind: String,
     start: String,
     end: String,
@@ -67,7 +68,7 @@ struct Row {
 /// only weekends are known: [`WorkCalendar::covers`] tells.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkCalendar {
-    off: BTreeSet<NaiveDate>,
+    off: BTreeMap<NaiveDate, String>,
     work: BTreeSet<NaiveDate>,
     years: Option<(i32, i32)>,
     hours: OfficeHours,
@@ -87,7 +88,7 @@ impl WorkCalendar {
             .map_err(|e| format(e.to_string()))?;
         let headers = reader.headers().map_err(|e| format(e.to_string()))?.clone();
         let mut calendar = Self {
-            off: BTreeSet::new(),
+            off: BTreeMap::new(),
             work: BTreeSet::new(),
             years: None,
             hours,
@@ -112,14 +113,18 @@ impl WorkCalendar {
             if end < start {
                 return Err(fail("end", format!("{end} is before start {start}")));
             }
-            let set = match row.kind.as_str() {
-                "off" => &mut calendar.off,
-                "work" => &mut calendar.work,
+            let off = match row.kind.as_str() {
+                "off" => true,
+                "work" => false,
                 other => return Err(fail("kind", format!("{other:?}: expected off or work"))),
             };
             let mut day = start;
             while day <= end {
-                set.insert(day);
+                if off {
+                    calendar.off.insert(day, row.holiday.clone());
+                } else {
+                    calendar.work.insert(day);
+                }
                 day += Duration::days(1);
             }
             calendar.years = Some(match calendar.years {
@@ -141,12 +146,18 @@ impl WorkCalendar {
         &self.hours
     }
 
+    /// The name of the public holiday `day` is a day off for (as the table spells it, e.g.
+    /// `春节 Spring Festival`), if it is one.
+    pub fn holiday(&self, day: NaiveDate) -> Option<&str> {
+        self.off.get(&day).map(String::as_str)
+    }
+
     /// Whether the clock runs on `day`.
     pub fn is_work_day(&self, day: NaiveDate) -> bool {
         if self.work.contains(&day) {
             return true;
         }
-        !self.off.contains(&day) && !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+        !self.off.contains_key(&day) && !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
     }
 
     /// The instant when `amount` of working time has run from `start`. Time before office hours,

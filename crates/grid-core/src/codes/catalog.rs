@@ -55,6 +55,9 @@ pub struct ComponentClass {
     pub name_en: String,
     /// The department usually responsible (a default; each component records its own).
     pub typical_department: String,
+    /// Disposal time limit for problems with this kind of component, if the table gives one
+    /// (the 2013 tables do not; a city sets its own in a local table).
+    pub time_limit: Option<TimeLimit>,
     /// Where it came from.
     pub origin: ClassOrigin,
 }
@@ -88,6 +91,8 @@ struct ComponentRow {
     name_zh: String,
     name_en: String,
     typical_department: String,
+    #[serde(default)]
+    default_time_limit: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +102,17 @@ struct EventRow {
     name_zh: String,
     name_en: String,
     default_time_limit: Option<String>,
+}
+
+/// An optional `default_time_limit` cell: empty means none.
+fn parse_time_limit(path: &Path, line: u64, text: Option<&str>) -> Result<Option<TimeLimit>> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text
+            .parse::<TimeLimit>()
+            .map(Some)
+            .map_err(|e| table_error(path, line, "default_time_limit", e.to_string())),
+    }
 }
 
 /// The class tables of one edition of the standard, with a city's local classes merged in.
@@ -319,6 +335,7 @@ impl ClassCatalog {
                     &self.component_majors,
                 )?;
                 check_duplicate(path, line, &mut seen, code.as_str())?;
+                let time_limit = parse_time_limit(path, line, row.default_time_limit.as_deref())?;
                 let origin = origin_for(self.components.contains_key(&code));
                 self.components.insert(
                     code.clone(),
@@ -327,6 +344,7 @@ impl ClassCatalog {
                         name_zh: row.name_zh,
                         name_en: row.name_en,
                         typical_department: row.typical_department,
+                        time_limit,
                         origin,
                     },
                 );
@@ -344,12 +362,7 @@ impl ClassCatalog {
                     &self.event_majors,
                 )?;
                 check_duplicate(path, line, &mut seen, code.as_str())?;
-                let time_limit = match row.default_time_limit.as_deref().map(str::trim) {
-                    None | Some("") => None,
-                    Some(text) => Some(text.parse::<TimeLimit>().map_err(|e| {
-                        table_error(path, line, "default_time_limit", e.to_string())
-                    })?),
-                };
+                let time_limit = parse_time_limit(path, line, row.default_time_limit.as_deref())?;
                 let origin = origin_for(self.events.contains_key(&code));
                 self.events.insert(
                     code.clone(),
