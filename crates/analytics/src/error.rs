@@ -39,6 +39,15 @@ pub enum Error {
         source: polars::error::PolarsError,
     },
 
+    /// An option of an analysis with a value it cannot use.
+    #[error("{option}: {message}")]
+    InvalidOption {
+        /// The option, as its command-line flag or field names it.
+        option: &'static str,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+
     /// A GeoJSON file that is not valid GeoJSON or not a FeatureCollection.
     #[error("{}: {message}", path.display())]
     GeoJson {

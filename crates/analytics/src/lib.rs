@@ -34,6 +34,7 @@ pub mod lifecycle;
 /// Rejected rows (defined in grid-core, shared by every crate).
 pub use grid_core::rejection;
 pub mod schema;
+pub mod simulate;
 pub mod table_io;
 pub mod validate;
 

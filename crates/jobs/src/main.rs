@@ -35,6 +35,8 @@ enum Command {
     Nearest(commands::nearest::Args),
     /// Regenerate the sample city's synthetic street and community layers (data/rizhao).
     SampleCity(commands::sample_city::Args),
+    /// Simulate a city's case history and components, with the ground truth of what was planted.
+    Simulate(commands::simulate::Args),
     /// Check a case table; write the clean table, the rejected rows and counts by reason.
     Validate(commands::validate::Args),
     /// Run the nightly job on a city (with no arguments: the bundled sample city).
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Grid(command) => commands::grid::run(&command),
         Command::Nearest(args) => commands::nearest::run(&args),
         Command::SampleCity(args) => commands::sample_city::run(&args),
+        Command::Simulate(args) => commands::simulate::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::Nightly(args) => commands::nightly::run(&args, cli.quiet),
     };

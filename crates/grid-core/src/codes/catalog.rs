@@ -128,6 +128,7 @@ fn parse_time_limit(path: &Path, line: u64, text: Option<&str>) -> Result<Option
 /// let catalog = ClassCatalog::bundled()?;
 /// let bin = catalog.component_class(&"0305".parse()?).unwrap();
 /// assert_eq!(bin.name_en, "litter bin");
+/// assert_eq!(bin.time_limit.unwrap().to_string(), "1 work_days");
 /// let parking = catalog.event_class(&"0505".parse()?).unwrap();
 /// assert_eq!(parking.time_limit.unwrap().to_string(), "2 work_hours");
 /// # Ok::<(), grid_core::Error>(())

@@ -7,4 +7,5 @@ pub mod nearest;
 pub mod nightly;
 mod report;
 pub mod sample_city;
+pub mod simulate;
 pub mod validate;
