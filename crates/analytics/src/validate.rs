@@ -14,6 +14,7 @@ use grid_core::index::GridIndex;
 use grid_core::rejection::{RejectReason, Rejection};
 use grid_core::{ClassCatalog, Crs, Transformer};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::assign::grid_code_columns;
 use crate::case_schema::{self as cs, CaseKind, CaseSource};
@@ -161,21 +162,16 @@ pub fn validate_cases(
         time_columns.iter().map(|c| (*c, vec![None; n])).collect();
     let mut crs_of_row: Vec<Crs> = vec![options.default_crs; n];
     let mut xy: Vec<Option<(f64, f64)>> = vec![None; n];
-    for i in 0..n {
-        let check = || -> std::result::Result<RowReading, Problem> {
+    // Each row on its own, in parallel; then ids in row order (a duplicate is a later row
+    // whose id an earlier valid row has).
+    let readings: Vec<std::result::Result<RowReading, Problem>> = (0..n)
+        .into_par_iter()
+        .map(|i| -> std::result::Result<RowReading, Problem> {
             if let Some(missing) = REQUIRED.iter().find(|f| get(f, i).is_none()) {
                 return Err(problem(
                     missing,
                     RejectReason::MissingField,
                     "empty or absent",
-                ));
-            }
-            let id = get(cs::CASE_ID, i).unwrap_or_default();
-            if seen.contains(id) {
-                return Err(problem(
-                    cs::CASE_ID,
-                    RejectReason::DuplicateCode,
-                    format!("case id {id:?} appears earlier"),
                 ));
             }
             let source = get(cs::SOURCE, i).unwrap_or_default();
@@ -291,10 +287,21 @@ pub fn validate_cases(
             };
             let point = (number(cs::LON)?, number(cs::LAT)?);
             Ok(RowReading { times, crs, point })
+        })
+        .collect();
+    for (i, reading) in readings.into_iter().enumerate() {
+        let id = get(cs::CASE_ID, i).unwrap_or_default();
+        let reading = match reading {
+            Ok(_) if seen.contains(id) => Err(problem(
+                cs::CASE_ID,
+                RejectReason::DuplicateCode,
+                format!("case id {id:?} appears earlier"),
+            )),
+            other => other,
         };
-        match check() {
+        match reading {
             Ok(RowReading { times, crs, point }) => {
-                seen.insert(get(cs::CASE_ID, i).unwrap_or_default().to_owned());
+                seen.insert(id);
                 for (column, at) in times {
                     if let Some(v) = parsed_times.get_mut(column) {
                         v[i] = Some(at);

@@ -84,6 +84,31 @@ impl Default for SimulationConfig {
     }
 }
 
+impl SimulationConfig {
+    /// Checks the settings: 1 to 50 years, at least one case, a defect rate from 0 to 0.5.
+    pub fn check(&self) -> Result<()> {
+        if self.years == 0 || self.years > 50 {
+            return Err(Error::InvalidOption {
+                option: "years",
+                message: format!("{}: expected 1 to 50", self.years),
+            });
+        }
+        if self.cases == 0 {
+            return Err(Error::InvalidOption {
+                option: "cases",
+                message: "0: expected at least 1".to_owned(),
+            });
+        }
+        if !(0.0..=0.5).contains(&self.defect_rate) {
+            return Err(Error::InvalidOption {
+                option: "defect rate",
+                message: format!("{}: expected 0 to 0.5", self.defect_rate),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// The tables the simulator reads.
 #[derive(Debug)]
 pub struct SimulationInput<'a> {
@@ -166,24 +191,7 @@ struct Row {
 
 /// Draws a city history. See the module documentation for what is in it.
 pub fn simulate(input: &SimulationInput<'_>, config: &SimulationConfig) -> Result<Simulation> {
-    if config.years == 0 || config.years > 50 {
-        return Err(Error::InvalidOption {
-            option: "years",
-            message: format!("{}: expected 1 to 50", config.years),
-        });
-    }
-    if config.cases == 0 {
-        return Err(Error::InvalidOption {
-            option: "cases",
-            message: "0: expected at least 1".to_owned(),
-        });
-    }
-    if !(0.0..=0.5).contains(&config.defect_rate) {
-        return Err(Error::InvalidOption {
-            option: "defect rate",
-            message: format!("{}: expected 0 to 0.5", config.defect_rate),
-        });
-    }
+    config.check()?;
     let layer = input.grids.layer();
     if layer.is_empty() {
         return Err(Error::InvalidOption {

@@ -90,6 +90,14 @@ pub fn sample_grids(data: &Path, crs: Crs) -> Result<GridLayer> {
 
 /// Runs `citygrid simulate`.
 pub fn run(args: &Args) -> Result<Outcome> {
+    let config = SimulationConfig {
+        seed: args.seed,
+        start: args.start,
+        years: args.years,
+        cases: args.cases,
+        defect_rate: args.defect_rate,
+    };
+    config.check().map_err(input)?;
     let catalog = load_codes(&args.data)?;
     let calendar = load_calendar(&args.data)?;
     let layer = match &args.grid {
@@ -106,13 +114,6 @@ pub fn run(args: &Args) -> Result<Outcome> {
         None => sample_grids(&args.data, args.crs)?,
     };
     let grids = GridIndex::new(layer);
-    let config = SimulationConfig {
-        seed: args.seed,
-        start: args.start,
-        years: args.years,
-        cases: args.cases,
-        defect_rate: args.defect_rate,
-    };
     let started = Instant::now();
     let input_tables = SimulationInput {
         grids: &grids,

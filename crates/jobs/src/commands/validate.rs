@@ -1,7 +1,7 @@
 //! `citygrid validate`: checks a case table and writes the clean table, the rejected rows and a
 //! summary of counts by reason.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDateTime;
@@ -9,12 +9,12 @@ use grid_analytics::grid_io::read_grids;
 use grid_analytics::rejection::count_by_reason;
 use grid_analytics::table_io::{read_table, rename_columns, write_table};
 use grid_analytics::validate::{ValidateOptions, parse_time, validate_cases};
-use grid_core::calendar::{OfficeHours, WorkCalendar};
+use grid_core::Crs;
 use grid_core::index::GridIndex;
-use grid_core::{ClassCatalog, Crs};
 use tracing::info;
 
 use super::report::report_rejections;
+use super::simulate::{load_calendar, load_codes};
 use crate::config::Config;
 use crate::exit::{Outcome, input};
 
@@ -61,12 +61,8 @@ pub fn run(args: &Args) -> Result<Outcome> {
             .ok_or_else(|| input(anyhow::anyhow!("--now {text:?}: expected YYYY-MM-DD HH:MM")))?,
         None => chrono::Local::now().naive_local(),
     };
-    let catalog = ClassCatalog::load(&args.data.join("codes/std2013")).map_err(input)?;
-    let calendar = WorkCalendar::load(
-        &args.data.join("calendar/china_holidays.csv"),
-        OfficeHours::default(),
-    )
-    .map_err(input)?;
+    let catalog = load_codes(&args.data)?;
+    let calendar = load_calendar(&args.data)?;
     let grid_path = args.grid.clone().or(config.cases.grid.clone());
     let grids = match &grid_path {
         Some(path) => {
@@ -81,32 +77,80 @@ pub fn run(args: &Args) -> Result<Outcome> {
         }
         None => None,
     };
-    let mut raw = read_table(&args.cases).map_err(input)?;
-    let name = args.cases.display().to_string();
-    let mapping = config
+    let request = Request {
+        cases: &args.cases,
+        config: &config,
+        options: ValidateOptions {
+            catalog: &catalog,
+            calendar: &calendar,
+            grids: grids.as_ref(),
+            working_crs: config.cases.working_crs,
+            default_crs: args.crs.unwrap_or(config.cases.crs),
+            now,
+        },
+        out: &args.out,
+    };
+    let report = validate_file(&request)?;
+    Ok(if report.rejected == 0 {
+        Outcome::Clean
+    } else {
+        Outcome::Rejected
+    })
+}
+
+/// A case file to validate into an output folder.
+pub struct Request<'a> {
+    /// The case table (.csv or .parquet).
+    pub cases: &'a Path,
+    /// The city configuration (column mapping).
+    pub config: &'a Config,
+    /// Catalog, calendar, grids, cut-off.
+    pub options: ValidateOptions<'a>,
+    /// Output folder: cases.parquet, rejected.parquet, summary.json.
+    pub out: &'a Path,
+}
+
+/// What [`validate_file`] found.
+#[derive(Debug)]
+pub struct Report {
+    /// Rows read.
+    pub rows: usize,
+    /// Rows kept.
+    pub valid: usize,
+    /// Rows rejected.
+    pub rejected: usize,
+    /// `reason: count` pairs, comma-separated.
+    pub by_reason: String,
+}
+
+/// Reads, maps and validates a case file and writes the clean table, the rejected rows and the
+/// summary (shared by `validate` and the nightly job).
+pub fn validate_file(request: &Request<'_>) -> Result<Report> {
+    let mut raw = read_table(request.cases).map_err(input)?;
+    let name = request.cases.display().to_string();
+    let mapping = request
+        .config
         .cases
         .columns
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()));
     rename_columns(&mut raw, &name, mapping).map_err(input)?;
-    let options = ValidateOptions {
-        catalog: &catalog,
-        calendar: &calendar,
-        grids: grids.as_ref(),
-        working_crs: config.cases.working_crs,
-        default_crs: args.crs.unwrap_or(config.cases.crs),
-        now,
-    };
-    let mut out = validate_cases(&raw, &name, &options).map_err(input)?;
+    let mut out = validate_cases(&raw, &name, &request.options).map_err(input)?;
     let (clean_path, rejected_path) = (
-        args.out.join("cases.parquet"),
-        args.out.join("rejected.parquet"),
+        request.out.join("cases.parquet"),
+        request.out.join("rejected.parquet"),
     );
     write_table(&mut out.clean, &clean_path)
         .with_context(|| format!("writing {}", clean_path.display()))?;
     write_table(&mut out.rejected, &rejected_path)
         .with_context(|| format!("writing {}", rejected_path.display()))?;
-    let counts: serde_json::Map<String, serde_json::Value> = count_by_reason(&out.rejections)
+    let counts = count_by_reason(&out.rejections);
+    let by_reason = counts
+        .iter()
+        .map(|(reason, n)| format!("{reason}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let counts: serde_json::Map<String, serde_json::Value> = counts
         .into_iter()
         .map(|(reason, n)| (reason.as_str().to_owned(), n.into()))
         .collect();
@@ -116,9 +160,9 @@ pub fn run(args: &Args) -> Result<Outcome> {
         "valid": out.clean.height(),
         "rejected": out.rejections.len(),
         "rejected_by_reason": counts,
-        "now": now.to_string(),
+        "now": request.options.now.to_string(),
     });
-    let summary_path = args.out.join("summary.json");
+    let summary_path = request.out.join("summary.json");
     grid_core::io::write_atomic(&summary_path, |w| {
         Ok(serde_json::to_writer_pretty(w, &summary)?)
     })
@@ -129,10 +173,11 @@ pub fn run(args: &Args) -> Result<Outcome> {
         raw.height(),
         clean_path.display()
     );
-    report_rejections(&args.cases, &out.rejections, &rejected_path);
-    Ok(if out.rejections.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Rejected
+    report_rejections(request.cases, &out.rejections, &rejected_path);
+    Ok(Report {
+        rows: raw.height(),
+        valid: out.clean.height(),
+        rejected: out.rejections.len(),
+        by_reason,
     })
 }

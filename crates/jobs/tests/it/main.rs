@@ -7,6 +7,7 @@ mod grid;
 mod nearest;
 mod nightly;
 mod sample_city;
+mod simulate;
 mod validate;
 
 use std::path::{Path, PathBuf};

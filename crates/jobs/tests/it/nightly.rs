@@ -5,8 +5,15 @@ use super::{citygrid, path_str, stderr, stdout};
 #[test]
 fn runs_on_the_sample_city_and_measures_its_districts() {
     let dir = tempfile::tempdir().unwrap();
-    let out = citygrid(&["nightly", "--out", path_str(dir.path())]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = citygrid(&[
+        "nightly",
+        "--out",
+        path_str(dir.path()),
+        "--sample-cases",
+        "20000",
+    ]);
+    // The simulated history has defective rows on purpose: success with rejected rows.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     // Areas in EPSG:4549 as stated in the boundaries' reference README.
     for (code, km2) in [
@@ -43,11 +50,36 @@ fn runs_on_the_sample_city_and_measures_its_districts() {
 }
 
 #[test]
-fn quiet_prints_nothing() {
+fn quiet_prints_nothing_and_a_rerun_reuses_the_sample() {
     let dir = tempfile::tempdir().unwrap();
-    let out = citygrid(&["--quiet", "nightly", "--out", path_str(dir.path())]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let args = [
+        "--quiet",
+        "nightly",
+        "--out",
+        path_str(dir.path()),
+        "--sample-cases",
+        "5000",
+    ];
+    let out = citygrid(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
+    // A second run reuses the simulated history.
+    let before = std::fs::metadata(dir.path().join("sample/cases.parquet"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let again = citygrid(&args[1..]);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("reused the sample city's history"),
+        "{}",
+        stdout(&again)
+    );
+    let after = std::fs::metadata(dir.path().join("sample/cases.parquet"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after);
 }
 
 #[test]
