@@ -63,6 +63,13 @@ pub fn points_in_bounds(
         .collect()
 }
 
+/// The bundled work calendar (`data/calendar/china_holidays.csv`) with default office hours.
+pub fn work_calendar() -> grid_core::Result<grid_core::calendar::WorkCalendar> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../data/calendar/china_holidays.csv");
+    grid_core::calendar::WorkCalendar::load(&path, grid_core::calendar::OfficeHours::default())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
