@@ -139,6 +139,46 @@ pub fn validate_cases(
     table: &str,
     options: &ValidateOptions<'_>,
 ) -> Result<ValidatedCases> {
+    validate_in_slices(raw, table, options, VALIDATE_SLICE_ROWS)
+}
+
+/// [`validate_cases`] in slices of `rows`, so that the text form of the columns is held for one
+/// slice at a time; ids are checked for duplicates across all of them.
+fn validate_in_slices(
+    raw: &DataFrame,
+    table: &str,
+    options: &ValidateOptions<'_>,
+    rows: usize,
+) -> Result<ValidatedCases> {
+    let n = raw.height();
+    let context = || format!("{table}: assembling the validated table");
+    let slice = |first: usize| raw.slice(first as i64, rows.min(n - first));
+    let mut seen = HashSet::new();
+    let mut all = validate_slice(&slice(0), table, options, 0, &mut seen)?;
+    let mut first = rows.min(n);
+    while first < n {
+        let part = validate_slice(&slice(first), table, options, first, &mut seen)?;
+        all.clean.vstack_mut(&part.clean).context(context)?;
+        all.rejected.vstack_mut(&part.rejected).context(context)?;
+        all.rejections.extend(part.rejections);
+        first += rows.min(n - first);
+    }
+    all.clean.rechunk_mut();
+    all.rejected.rechunk_mut();
+    Ok(all)
+}
+
+/// Rows validated at a time by [`validate_cases`].
+const VALIDATE_SLICE_ROWS: usize = 1 << 20;
+
+/// Validates rows `first + 1 ..` of a table; `seen` holds the valid ids of earlier slices.
+fn validate_slice(
+    raw: &DataFrame,
+    table: &str,
+    options: &ValidateOptions<'_>,
+    first: usize,
+    seen: &mut HashSet<String>,
+) -> Result<ValidatedCases> {
     let n = raw.height();
     let mut values: HashMap<&str, Vec<Option<String>>> = HashMap::new();
     let names: Vec<&str> = cs::case_columns().iter().map(|c| c.name).collect();
@@ -157,7 +197,6 @@ pub fn validate_cases(
     ];
 
     let mut problems: Vec<Option<Problem>> = vec![None; n];
-    let mut seen = HashSet::new();
     let mut parsed_times: HashMap<&str, Vec<Option<NaiveDateTime>>> =
         time_columns.iter().map(|c| (*c, vec![None; n])).collect();
     let mut crs_of_row: Vec<Crs> = vec![options.default_crs; n];
@@ -301,7 +340,7 @@ pub fn validate_cases(
         };
         match reading {
             Ok(RowReading { times, crs, point }) => {
-                seen.insert(id);
+                seen.insert(id.to_owned());
                 for (column, at) in times {
                     if let Some(v) = parsed_times.get_mut(column) {
                         v[i] = Some(at);
@@ -370,7 +409,7 @@ pub fn validate_cases(
     for (i, p) in problems.into_iter().enumerate() {
         if let Some((field, reason, detail)) = p {
             rejections.push(Rejection {
-                row: i + 1,
+                row: first + i + 1,
                 field,
                 reason,
                 detail,
@@ -725,6 +764,16 @@ mod tests {
             ]
         );
         assert_eq!(out.clean.height() + out.rejected.height(), raw.height());
+        // Slices of any size give the same result (duplicates are found across slices).
+        for rows in [1, 2, 5] {
+            let sliced = validate_in_slices(&raw, "cases.csv", &options, rows).unwrap();
+            assert!(sliced.clean.equals_missing(&out.clean), "slices of {rows}");
+            assert!(
+                sliced.rejected.equals_missing(&out.rejected),
+                "slices of {rows}"
+            );
+            assert_eq!(sliced.rejections, out.rejections);
+        }
         let ids: Vec<Option<&str>> = out
             .clean
             .column("case_id")
