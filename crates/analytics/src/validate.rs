@@ -90,6 +90,31 @@ fn text(df: &DataFrame, name: &str, table: &str) -> Result<Vec<Option<String>>> 
         .collect())
 }
 
+/// The values of a datetime column without a time zone, or `None` for any other column.
+fn naive_datetimes(column: &Column) -> Option<Vec<Option<NaiveDateTime>>> {
+    let DataType::Datetime(unit, None) = column.dtype() else {
+        return None;
+    };
+    let per_second: i64 = match unit {
+        TimeUnit::Milliseconds => 1_000,
+        TimeUnit::Microseconds => 1_000_000,
+        TimeUnit::Nanoseconds => 1_000_000_000,
+    };
+    let raw = column.cast(&DataType::Int64).ok()?;
+    let values = raw.i64().ok()?;
+    Some(
+        values
+            .iter()
+            .map(|v| {
+                let v = v?;
+                let nanos = v.rem_euclid(per_second) * (1_000_000_000 / per_second);
+                chrono::DateTime::from_timestamp(v.div_euclid(per_second), nanos as u32)
+                    .map(|t| t.naive_utc())
+            })
+            .collect(),
+    )
+}
+
 /// Reads the time formats case systems export: ISO with `T` or a space, seconds and fractions
 /// optional, `-` or `/` between date parts.
 pub fn parse_time(text: &str) -> Option<NaiveDateTime> {
@@ -180,12 +205,6 @@ fn validate_slice(
     seen: &mut HashSet<String>,
 ) -> Result<ValidatedCases> {
     let n = raw.height();
-    let mut values: HashMap<&str, Vec<Option<String>>> = HashMap::new();
-    let names: Vec<&str> = cs::case_columns().iter().map(|c| c.name).collect();
-    for name in &names {
-        values.insert(name, text(raw, name, table)?);
-    }
-    let get = |name: &str, i: usize| values.get(name).and_then(|v| v[i].as_deref());
     let time_columns = [
         cs::REPORTED_AT,
         cs::FILED_AT,
@@ -195,6 +214,21 @@ fn validate_slice(
         cs::CHECKED_AT,
         cs::CLOSED_AT,
     ];
+    // Time columns already typed as naive datetimes (Parquet) are read as they are; everything
+    // else as text.
+    let typed: HashMap<&str, Vec<Option<NaiveDateTime>>> = time_columns
+        .iter()
+        .filter_map(|name| Some((*name, naive_datetimes(raw.column(name).ok()?)?)))
+        .collect();
+    let mut values: HashMap<&str, Vec<Option<String>>> = HashMap::new();
+    let names: Vec<&str> = cs::case_columns().iter().map(|c| c.name).collect();
+    for name in names.iter().filter(|n| !typed.contains_key(*n)) {
+        values.insert(name, text(raw, name, table)?);
+    }
+    let get = |name: &str, i: usize| values.get(name).and_then(|v| v[i].as_deref());
+    let present = |name: &str, i: usize| {
+        get(name, i).is_some() || typed.get(name).is_some_and(|v| v[i].is_some())
+    };
 
     let mut problems: Vec<Option<Problem>> = vec![None; n];
     let mut parsed_times: HashMap<&str, Vec<Option<NaiveDateTime>>> =
@@ -206,7 +240,7 @@ fn validate_slice(
     let readings: Vec<std::result::Result<RowReading, Problem>> = (0..n)
         .into_par_iter()
         .map(|i| -> std::result::Result<RowReading, Problem> {
-            if let Some(missing) = REQUIRED.iter().find(|f| get(f, i).is_none()) {
+            if let Some(missing) = REQUIRED.iter().find(|f| !present(f, i)) {
                 return Err(problem(
                     missing,
                     RejectReason::MissingField,
@@ -247,14 +281,18 @@ fn validate_slice(
             }
             let mut times = Vec::new();
             for column in time_columns {
-                if let Some(t) = get(column, i) {
-                    let at = parse_time(t).ok_or_else(|| {
+                let at = match (typed.get(column), get(column, i)) {
+                    (Some(v), _) => v[i],
+                    (None, Some(t)) => Some(parse_time(t).ok_or_else(|| {
                         problem(
                             column,
                             RejectReason::InvalidValue,
                             format!("{t:?} is not a date and time"),
                         )
-                    })?;
+                    })?),
+                    (None, None) => None,
+                };
+                if let Some(at) = at {
                     if at > options.now {
                         return Err(problem(
                             column,
