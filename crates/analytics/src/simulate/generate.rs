@@ -173,6 +173,19 @@ pub(crate) struct World<'a> {
     pub drivers: Vec<Driver>,
     /// Cluster index by grid, for clusters that suppress ordinary cases.
     pub suppressed: HashMap<u32, usize>,
+    /// Street offices (`street office <street code>`) and how they dispose.
+    pub offices: Vec<(String, Disposal)>,
+    /// The street office of each grid (index into `offices`).
+    pub office_of: Vec<u32>,
+}
+
+/// Who a case was dispatched to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Dept {
+    /// The department of the class (index into the class table).
+    OfClass(u16),
+    /// A street office (index into `World::offices`).
+    Office(u32),
 }
 
 /// One drawn case before its lifecycle.
@@ -681,7 +694,7 @@ impl World<'_> {
 /// One case's lifecycle.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Lifecycle {
-    pub department: Option<String>,
+    pub department: Option<Dept>,
     pub filed: Option<NaiveDateTime>,
     pub voided: Option<NaiveDateTime>,
     pub dispatched: Option<NaiveDateTime>,
@@ -690,7 +703,8 @@ pub(crate) struct Lifecycle {
     pub closed: Option<NaiveDateTime>,
     pub rework: Option<u32>,
     pub verified: Option<bool>,
-    pub supervisor: Option<String>,
+    /// Index into the supervisors of [`Performance`].
+    pub supervisor: Option<u32>,
 }
 
 fn lognormal(rng: &mut Rng, median: f64, sigma: f64) -> f64 {
@@ -702,15 +716,20 @@ fn minutes(m: f64) -> Duration {
 }
 
 impl World<'_> {
+    /// The name of a department a case was dispatched to.
+    pub(crate) fn department_name(&self, dept: Dept) -> &str {
+        match dept {
+            Dept::OfClass(c) => self.classes[c as usize].department.as_deref().unwrap_or(""),
+            Dept::Office(o) => &self.offices[o as usize].0,
+        }
+    }
+
     /// Runs a case through file → dispatch → dispose → check → close, cut off at `end`.
     pub(crate) fn lifecycle(&self, case: &RawCase, end: NaiveDateTime) -> Lifecycle {
         let mut rng = stream(self.seed, Purpose::Lifecycle, &[case.key]);
         let info = &self.classes[case.class as usize];
-        let grid = &self.index.layer().grids()[case.grid as usize];
-        let (supervisor, patrol) = match self.performance.supervisor(case.grid) {
-            Some((id, p)) => (Some(id.clone()), Some(*p)),
-            None => (None, None),
-        };
+        let supervisor = self.performance.beat_of.get(case.grid as usize).copied();
+        let patrol = self.performance.supervisor(case.grid).map(|(_, p)| *p);
         let public = case.source.is_public();
         let invalid = match case.source {
             CaseSource::Supervisor => patrol.map_or(0.04, |p| p.invalid),
@@ -729,17 +748,12 @@ impl World<'_> {
             return life;
         }
         life.verified = public.then_some(true);
-        let street = grid.street().to_string();
-        let (department, disposal): (String, Disposal) = match &info.department {
-            Some(name) => (name.clone(), self.performance.department(name)),
-            None => (
-                format!("street office {street}"),
-                self.performance
-                    .streets
-                    .get(&street)
-                    .copied()
-                    .unwrap_or_else(|| self.performance.department("")),
-            ),
+        let (department, disposal) = match &info.department {
+            Some(name) => (Dept::OfClass(case.class), self.performance.department(name)),
+            None => {
+                let office = self.office_of[case.grid as usize];
+                (Dept::Office(office), self.offices[office as usize].1)
+            }
         };
         life.department = Some(department);
         let Some(filed) = cut(case.at + minutes(lognormal(&mut rng, 12.0, 0.7))) else {

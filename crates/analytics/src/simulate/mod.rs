@@ -180,12 +180,12 @@ struct Row {
     id: String,
     source: CaseSource,
     kind: CaseKind,
-    class: String,
+    class: &'static str,
     reported: NaiveDateTime,
     lon: Option<f64>,
     lat: Option<f64>,
     crs: &'static str,
-    component: Option<String>,
+    component: Option<u32>,
     life: generate::Lifecycle,
 }
 
@@ -240,6 +240,27 @@ pub fn simulate(input: &SimulationInput<'_>, config: &SimulationConfig) -> Resul
         .filter(|(_, c)| c.keep.iter().any(|k| *k < 1.0))
         .flat_map(|(i, c)| c.grids.iter().map(move |g| (*g, i)))
         .collect();
+    let office_index: BTreeMap<&String, u32> = performance
+        .streets
+        .keys()
+        .enumerate()
+        .map(|(i, s)| (s, i as u32))
+        .collect();
+    let offices: Vec<(String, plan::Disposal)> = performance
+        .streets
+        .iter()
+        .map(|(street, d)| (format!("street office {street}"), *d))
+        .collect();
+    let office_of: Vec<u32> = layer
+        .grids()
+        .iter()
+        .map(|g| {
+            office_index
+                .get(&g.street().to_string())
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect();
     let world = World {
         seed,
         index: input.grids,
@@ -253,6 +274,8 @@ pub fn simulate(input: &SimulationInput<'_>, config: &SimulationConfig) -> Resul
         performance: &performance,
         drivers,
         suppressed,
+        offices,
+        office_of,
     };
 
     // Primary cases day by day, then near repeats generation by generation.
@@ -260,10 +283,14 @@ pub fn simulate(input: &SimulationInput<'_>, config: &SimulationConfig) -> Resul
         .into_par_iter()
         .flat_map_iter(|d| world.day_cases(d))
         .collect();
-    let mut parents = all.clone();
-    while !parents.is_empty() {
-        parents = world.offspring(&parents);
-        all.extend(parents.iter().cloned());
+    let mut generation = 0;
+    loop {
+        let children = world.offspring(&all[generation..]);
+        if children.is_empty() {
+            break;
+        }
+        generation = all.len();
+        all.extend(children);
     }
     all.retain(|c| world.survives(c));
     all.par_sort_unstable_by(|a, b| a.at.cmp(&b.at).then(a.key.cmp(&b.key)));
@@ -272,9 +299,12 @@ pub fn simulate(input: &SimulationInput<'_>, config: &SimulationConfig) -> Resul
         let mut order: Vec<usize> = (0..drawn).collect();
         let mut rng = stream(seed, Purpose::Thinning, &[u64::MAX]);
         let (kept, _) = order.partial_shuffle(&mut rng, config.cases as usize);
-        let mut kept = kept.to_vec();
-        kept.sort_unstable();
-        all = kept.into_iter().map(|i| all[i].clone()).collect();
+        let mut keep = vec![false; drawn];
+        for &i in kept.iter() {
+            keep[i] = true;
+        }
+        let mut flags = keep.into_iter();
+        all.retain(|_| flags.next().unwrap_or(false));
     }
 
     let end = days
@@ -303,19 +333,17 @@ pub fn simulate(input: &SimulationInput<'_>, config: &SimulationConfig) -> Resul
             id: format!("{}{:06}", case.at.format("%Y%m%d"), n),
             source: case.source,
             kind: info.kind,
-            class: info.code.to_owned(),
+            class: info.code,
             reported: case.at,
             lon: point.map(|p| round7(p.0)),
             lat: point.map(|p| round7(p.1)),
             crs,
-            component: case
-                .component
-                .map(|c| components.components()[c as usize].code.to_string()),
+            component: case.component,
             life,
         });
     }
     let defects = plant_defects(&mut rows, config, seed);
-    let cases = case_table(&rows)?;
+    let cases = case_table(&rows, &world, &components)?;
     let truth = ground_truth(&world, &all, &rows, &defects, config, drawn)?;
     Ok(Simulation {
         config: config.clone(),
@@ -364,7 +392,7 @@ fn plant_defects(rows: &mut [Row], config: &SimulationConfig, seed: u64) -> Vec<
                 row.lat = None;
             }
             "unknown_class" => {
-                row.class = "0999".to_owned();
+                row.class = "0999";
                 row.kind = CaseKind::Event;
             }
             "closed_before_filed" => {
@@ -381,7 +409,7 @@ fn plant_defects(rows: &mut [Row], config: &SimulationConfig, seed: u64) -> Vec<
 }
 
 /// The case rows as the canonical input columns, typed.
-fn case_table(rows: &[Row]) -> Result<DataFrame> {
+fn case_table(rows: &[Row], world: &World<'_>, components: &ComponentLayer) -> Result<DataFrame> {
     let ms = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc().timestamp_millis());
     let time = |name: &str, f: &dyn Fn(&Row) -> Option<NaiveDateTime>| -> PolarsResult<Column> {
         Column::new(
@@ -390,15 +418,24 @@ fn case_table(rows: &[Row]) -> Result<DataFrame> {
         )
         .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
     };
-    let text = |name: &str, f: &dyn Fn(&Row) -> Option<String>| -> Column {
+    fn text_column<'a>(
+        name: &str,
+        rows: &'a [Row],
+        f: impl Fn(&'a Row) -> Option<&'a str>,
+    ) -> Column {
         Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
+    }
+    let text = |name: &str, f: &dyn Fn(&Row) -> Option<&str>| -> Column {
+        text_column(name, rows, |r| f(r))
     };
+    let list = components.components();
+    let supervisors = &world.performance.supervisors;
     let context = || "assembling the simulated case table".to_owned();
     DataFrame::new_infer_height(vec![
-        text(cs::CASE_ID, &|r| Some(r.id.clone())),
-        text(cs::SOURCE, &|r| Some(r.source.as_str().to_owned())),
-        text(cs::KIND, &|r| Some(r.kind.as_str().to_owned())),
-        text(cs::CLASS_CODE, &|r| Some(r.class.clone())),
+        text(cs::CASE_ID, &|r| Some(r.id.as_str())),
+        text(cs::SOURCE, &|r| Some(r.source.as_str())),
+        text(cs::KIND, &|r| Some(r.kind.as_str())),
+        text(cs::CLASS_CODE, &|r| Some(r.class)),
         time(cs::REPORTED_AT, &|r| Some(r.reported)).context(context)?,
         Column::new(
             cs::LON.into(),
@@ -408,9 +445,13 @@ fn case_table(rows: &[Row]) -> Result<DataFrame> {
             cs::LAT.into(),
             rows.iter().map(|r| r.lat).collect::<Vec<_>>(),
         ),
-        text(cs::CRS, &|r| Some(r.crs.to_owned())),
-        text(cs::COMPONENT_CODE, &|r| r.component.clone()),
-        text(cs::DEPARTMENT, &|r| r.life.department.clone()),
+        text(cs::CRS, &|r| Some(r.crs)),
+        text_column(cs::COMPONENT_CODE, rows, |r| {
+            r.component.map(|c| list[c as usize].code.as_str())
+        }),
+        text_column(cs::DEPARTMENT, rows, |r| {
+            r.life.department.map(|d| world.department_name(d))
+        }),
         time(cs::FILED_AT, &|r| r.life.filed).context(context)?,
         time(cs::VOIDED_AT, &|r| r.life.voided).context(context)?,
         time(cs::DISPATCHED_AT, &|r| r.life.dispatched).context(context)?,
@@ -431,7 +472,12 @@ fn case_table(rows: &[Row]) -> Result<DataFrame> {
             cs::PUBLIC_REPORT_VERIFIED.into(),
             rows.iter().map(|r| r.life.verified).collect::<Vec<_>>(),
         ),
-        text(cs::SUPERVISOR_ID, &|r| r.life.supervisor.clone()),
+        text_column(cs::SUPERVISOR_ID, rows, |r| {
+            r.life
+                .supervisor
+                .and_then(|s| supervisors.get(s as usize))
+                .map(|(id, _)| id.as_str())
+        }),
     ])
     .context(context)
 }
@@ -445,7 +491,7 @@ fn ground_truth(
     drawn: usize,
 ) -> Result<GroundTruth> {
     let layer = world.index.layer();
-    let code = |g: u32| layer.grids()[g as usize].code.to_string();
+    let code = |g: u32| layer.grids()[g as usize].code.as_str();
     let context = || "assembling the simulation's ground truth".to_owned();
     let driver_name = |c: &RawCase| world.drivers[c.driver as usize].name;
     let cases = DataFrame::new_infer_height(vec![
