@@ -425,9 +425,8 @@ fn case_table(rows: &[Row], world: &World<'_>, components: &ComponentLayer) -> R
     ) -> Column {
         Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
     }
-    let text = |name: &str, f: &dyn Fn(&Row) -> Option<&str>| -> Column {
-        text_column(name, rows, |r| f(r))
-    };
+    let text =
+        |name: &str, f: &dyn Fn(&Row) -> Option<&str>| -> Column { text_column(name, rows, f) };
     let list = components.components();
     let supervisors = &world.performance.supervisors;
     let context = || "assembling the simulated case table".to_owned();
