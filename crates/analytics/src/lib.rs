@@ -30,9 +30,11 @@ pub mod convert;
 mod error;
 pub mod geoparquet;
 pub mod grid_io;
+pub mod hotspot;
 pub mod lifecycle;
 /// Rejected rows (defined in grid-core, shared by every crate).
 pub use grid_core::rejection;
+mod rng;
 pub mod schema;
 pub mod simulate;
 pub mod table_io;

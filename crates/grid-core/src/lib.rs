@@ -42,6 +42,7 @@ pub mod io;
 pub mod measure;
 pub mod rejection;
 mod serde_str;
+pub mod weights;
 pub mod wkb;
 
 pub use codes::{

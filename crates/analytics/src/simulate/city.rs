@@ -16,8 +16,8 @@ use grid_core::{ClassCatalog, GridLayer};
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
-use super::rng::{Purpose, Rng, stream};
 use crate::error::Result;
+use crate::rng::{Purpose, Rng, stream};
 
 /// Spacing of the simulated arterial road lattice, metres.
 pub(crate) const ROAD_SPACING_M: f64 = 900.0;

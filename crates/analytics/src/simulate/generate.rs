@@ -17,8 +17,8 @@ use rayon::prelude::*;
 
 use super::city::{CityModel, DRAINAGE, INVENTORY, SimComponent, poisson};
 use super::plan::{Cluster, Day, Disposal, Performance};
-use super::rng::{Purpose, Rng, key, stream};
 use crate::case_schema::{CaseKind, CaseSource};
+use crate::rng::{Purpose, Rng, key, stream};
 
 /// Expected near-repeat offspring per case (a subcritical branching ratio).
 pub(crate) const NEAR_REPEAT_RATIO: f64 = 0.15;

@@ -30,7 +30,6 @@
 mod city;
 mod generate;
 mod plan;
-mod rng;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
@@ -49,10 +48,10 @@ use serde::Serialize;
 
 use self::generate::{RawCase, World, observed};
 use self::plan::{Level, PlantType};
-use self::rng::{Purpose, stream};
 use crate::case_schema::{self as cs, CaseKind, CaseSource};
 use crate::convert::par_transform;
 use crate::error::{Error, PolarsContext, Result};
+use crate::rng::{Purpose, stream};
 use crate::table_io::write_table;
 
 /// What to simulate.
@@ -401,7 +400,11 @@ fn plant_defects(rows: &mut [Row], config: &SimulationConfig, seed: u64) -> Vec<
             "duplicate_id" => row.id = previous_id,
             _ => {
                 // A device clock gone wrong: the year 2099.
-                row.reported = row.reported.with_year(2099).unwrap_or(row.reported);
+                // (29 February has no 2099 twin: a day later then.)
+                row.reported = row
+                    .reported
+                    .with_year(2099)
+                    .unwrap_or_else(|| row.reported + Duration::days(365 * 76));
             }
         }
     }

@@ -10,7 +10,7 @@ use rand::RngExt;
 use rand::seq::SliceRandom;
 
 use super::city::CityModel;
-use super::rng::{Purpose, stream};
+use crate::rng::{Purpose, stream};
 
 /// One simulated day.
 #[derive(Clone, Debug)]

@@ -1,4 +1,5 @@
 //! Public-API tests of grid-analytics, one binary (see docs/style.md).
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod esda;
 mod simulate;

@@ -1,6 +1,6 @@
-//! Keyed random streams: every draw of the simulator comes from a stream named by the seed and
-//! the thing being drawn (a day, a case, a component), never from a shared generator, so the
-//! output does not depend on how rayon splits the work.
+//! Keyed random streams: every random draw (the simulator's, the permutation tests') comes from a
+//! stream named by the seed and the thing being drawn (a day, a case, a feature), never from a
+//! shared generator, so results do not depend on how rayon splits the work.
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -21,6 +21,7 @@ pub(crate) enum Purpose {
     Thinning = 8,
     Lifecycle = 9,
     Defects = 10,
+    Permutations = 11,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix.

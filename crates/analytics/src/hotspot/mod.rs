@@ -1,0 +1,9 @@
+//! Hot spot analysis: local Getis-Ord Gi / Gi* and Local Moran's I over sparse spatial weights
+//! (`grid_core::weights`), with analytic and permutation p-values, false-discovery-rate control
+//! and confidence bins. The formulas and conventions are in `docs/hotspots.md`.
+
+pub mod fdr;
+pub mod local;
+
+pub use fdr::{bh_cutoff, confidence_bins};
+pub use local::{GetisOrd, LocalMoran, Permutations, PseudoP, getis_ord, local_moran, two_sided_p};
