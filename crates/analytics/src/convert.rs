@@ -239,8 +239,9 @@ pub fn transform_rows(
     })
 }
 
-/// The rejected rows of `df` (where `mask` is true) with the rejection columns in front.
-pub(crate) fn rejected_table(
+/// The rejected rows of `df` (where `mask` is true, one [`Rejection`] each, in row order) with
+/// the rejection columns in front.
+pub fn rejected_table(
     df: &DataFrame,
     mask: &BooleanChunked,
     rejections: &[Rejection],

@@ -299,6 +299,105 @@ fn json_value(value: &AnyValue<'_>) -> Value {
     }
 }
 
+/// Reads any layer (GeoJSON or GeoParquet) as a table of its properties plus one geometry per
+/// row, in the CRS the file declares. GeoJSON properties become columns: numbers as `f64` (or
+/// `i64` when every value is whole), booleans as `bool`, anything else as text.
+pub fn read_layer(path: &Path) -> Result<crate::geoparquet::GeoTable> {
+    match FileFormat::from_path(path)? {
+        FileFormat::Parquet => read_geoparquet(path),
+        FileFormat::GeoJson => {
+            let collection = grid_core::io::read_feature_collection(path)?;
+            let crs = grid_core::io::feature_collection_crs(&collection)?;
+            let mut names: Vec<String> = Vec::new();
+            for feature in &collection.features {
+                for key in feature.properties.iter().flat_map(|p| p.keys()) {
+                    if !names.contains(key) {
+                        names.push(key.clone());
+                    }
+                }
+            }
+            let columns: Vec<Column> = names
+                .iter()
+                .map(|name| property_column(&collection, name))
+                .collect();
+            let table = DataFrame::new(collection.features.len(), columns)
+                .context(|| format!("reading {}", path.display()))?;
+            let mut geometries = Vec::with_capacity(collection.features.len());
+            for (k, feature) in collection.features.iter().enumerate() {
+                let geometry =
+                    match &feature.geometry {
+                        None => None,
+                        Some(g) => Some(Geometry::<f64>::try_from(g.clone()).map_err(|e| {
+                            Error::GeoJson {
+                                path: path.to_owned(),
+                                message: format!("feature {}: geometry: {e}", k + 1),
+                            }
+                        })?),
+                    };
+                geometries.push(geometry);
+            }
+            Ok(crate::geoparquet::GeoTable {
+                table,
+                geometries,
+                crs,
+            })
+        }
+        FileFormat::Csv => Err(Error::UnsupportedFormat {
+            path: path.to_owned(),
+            expected: ".geojson or .parquet (GeoParquet) for a layer",
+        }),
+    }
+}
+
+/// One GeoJSON property as a typed column.
+fn property_column(collection: &FeatureCollection, name: &str) -> Column {
+    let values: Vec<Option<&Value>> = collection
+        .features
+        .iter()
+        .map(|f| {
+            f.properties
+                .as_ref()
+                .and_then(|p| p.get(name))
+                .filter(|v| !v.is_null())
+        })
+        .collect();
+    let present = || values.iter().flatten();
+    if present().all(|v| v.is_i64()) {
+        Column::new(
+            name.into(),
+            values
+                .iter()
+                .map(|v| v.and_then(Value::as_i64))
+                .collect::<Vec<_>>(),
+        )
+    } else if present().all(|v| v.is_number()) {
+        Column::new(
+            name.into(),
+            values
+                .iter()
+                .map(|v| v.and_then(Value::as_f64))
+                .collect::<Vec<_>>(),
+        )
+    } else if present().all(|v| v.is_boolean()) {
+        Column::new(
+            name.into(),
+            values
+                .iter()
+                .map(|v| v.and_then(Value::as_bool))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Column::new(
+            name.into(),
+            values.iter().map(|v| v.map(text)).collect::<Vec<_>>(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,8 +28,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use geo::{BoundingRect, Coord, MultiPolygon};
-use rstar::RTree;
 use rstar::primitives::GeomWithData;
+use rstar::{RTree, RTreeObject};
 
 use crate::error::{Error, Result};
 
@@ -187,6 +187,79 @@ impl SpatialWeights {
                     }
                 }
                 link_groups(at.into_values(), &mut lists);
+            }
+        }
+        Self::from_lists(lists)
+    }
+
+    /// Contiguity with a tolerance, as GIS packages apply their XY tolerance: queen neighbours
+    /// have boundaries within `tolerance` of each other somewhere; rook neighbours have a run of
+    /// boundary longer than `tolerance` along which the two lie within `tolerance` (a shared edge
+    /// even where vertices differ slightly or one side has extra vertices). `tolerance` ≤ 0 is
+    /// [`SpatialWeights::contiguity`]'s exact rule.
+    pub fn contiguity_within(
+        polygons: &[MultiPolygon<f64>],
+        rule: Contiguity,
+        tolerance: f64,
+    ) -> Self {
+        if tolerance.is_nan() || tolerance <= 0.0 {
+            return Self::contiguity(polygons, rule);
+        }
+        if let Some(w) = lattice_contiguity(polygons, rule) {
+            return w;
+        }
+        let segments: Vec<Vec<(Coord, Coord)>> = polygons
+            .iter()
+            .map(|shape| {
+                shape
+                    .iter()
+                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                    .flat_map(|ring| ring.0.windows(2).map(|w| (w[0], w[1])))
+                    .filter(|(a, b)| a != b)
+                    .collect()
+            })
+            .collect();
+        let boxes: Vec<
+            rstar::primitives::GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, u32>,
+        > = polygons
+            .iter()
+            .enumerate()
+            .filter_map(|(i, shape)| {
+                let r = shape.bounding_rect()?;
+                Some(rstar::primitives::GeomWithData::new(
+                    rstar::primitives::Rectangle::from_corners(
+                        [r.min().x - tolerance, r.min().y - tolerance],
+                        [r.max().x + tolerance, r.max().y + tolerance],
+                    ),
+                    i as u32,
+                ))
+            })
+            .collect();
+        let tree = RTree::bulk_load(boxes.clone());
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); polygons.len()];
+        for b in &boxes {
+            let i = b.data as usize;
+            for other in tree.locate_in_envelope_intersecting(&b.geom().envelope()) {
+                let j = other.data as usize;
+                if j <= i {
+                    continue;
+                }
+                let touch = match rule {
+                    Contiguity::Queen => segments[i].iter().any(|a| {
+                        segments[j]
+                            .iter()
+                            .any(|b| segment_distance(*a, *b) <= tolerance)
+                    }),
+                    Contiguity::Rook => segments[i].iter().any(|a| {
+                        segments[j]
+                            .iter()
+                            .any(|b| collinear_overlap(*a, *b, tolerance) > tolerance)
+                    }),
+                };
+                if touch {
+                    lists[i].push(j as u32);
+                    lists[j].push(i as u32);
+                }
             }
         }
         Self::from_lists(lists)
@@ -381,6 +454,70 @@ impl SpatialWeights {
     }
 }
 
+fn point_segment_distance(p: Coord, (a, b): (Coord, Coord)) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    ((a.x + t * dx - p.x).powi(2) + (a.y + t * dy - p.y).powi(2)).sqrt()
+}
+
+fn cross(o: Coord, a: Coord, b: Coord) -> f64 {
+    (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+}
+
+/// Distance between two segments (0 when they cross).
+fn segment_distance(s: (Coord, Coord), t: (Coord, Coord)) -> f64 {
+    let (d1, d2) = (cross(t.0, t.1, s.0), cross(t.0, t.1, s.1));
+    let (d3, d4) = (cross(s.0, s.1, t.0), cross(s.0, s.1, t.1));
+    if d1 * d2 < 0.0 && d3 * d4 < 0.0 {
+        return 0.0;
+    }
+    point_segment_distance(s.0, t)
+        .min(point_segment_distance(s.1, t))
+        .min(point_segment_distance(t.0, s))
+        .min(point_segment_distance(t.1, s))
+}
+
+/// Length along `s` over which `t` runs within `tolerance` of it (0 unless `t` is nearly
+/// collinear with `s`).
+fn collinear_overlap(s: (Coord, Coord), t: (Coord, Coord), tolerance: f64) -> f64 {
+    let (dx, dy) = (s.1.x - s.0.x, s.1.y - s.0.y);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len == 0.0 {
+        return 0.0;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let along = |p: Coord| (p.x - s.0.x) * ux + (p.y - s.0.y) * uy;
+    let off = |p: Coord| ((p.x - s.0.x) * uy - (p.y - s.0.y) * ux).abs();
+    // Clip t to the stretch alongside s, then both clipped ends must lie within tolerance.
+    let (mut t0, mut t1) = (along(t.0), along(t.1));
+    let (mut p0, mut p1) = (t.0, t.1);
+    if t0 > t1 {
+        std::mem::swap(&mut t0, &mut t1);
+        std::mem::swap(&mut p0, &mut p1);
+    }
+    let (lo, hi) = (t0.max(0.0), t1.min(len));
+    if hi <= lo {
+        return 0.0;
+    }
+    let at = |u: f64| {
+        let f = if t1 > t0 { (u - t0) / (t1 - t0) } else { 0.0 };
+        Coord {
+            x: p0.x + f * (p1.x - p0.x),
+            y: p0.y + f * (p1.y - p0.y),
+        }
+    };
+    if off(at(lo)) <= tolerance && off(at(hi)) <= tolerance {
+        hi - lo
+    } else {
+        0.0
+    }
+}
+
 /// A vertex by the bits of its coordinates.
 type VertexKey = (u64, u64);
 
@@ -535,6 +672,32 @@ mod tests {
         assert!(rook.neighbours(0).is_empty());
         assert_eq!(queen.islands(), [2]);
         assert!(queen.warnings()[0].contains("1 features have no neighbours (features 3)"));
+    }
+
+    #[test]
+    fn tolerance_joins_near_misses_and_t_junctions() {
+        // B sits 0.5 mm to the right of A's right edge; C is under A and B, its top edge one
+        // segment where A and B have two (a T-junction at x = 1).
+        let a = square(0.0, 1.0, 1.0);
+        let b = square(1.0005, 1.0, 1.0);
+        let c: MultiPolygon<f64> =
+            Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 2.0005, y: 1.0 })
+                .to_polygon()
+                .into();
+        let cells = vec![a, b, c];
+        let exact = SpatialWeights::contiguity(&cells, Contiguity::Rook);
+        assert!(exact.neighbours(0).is_empty() && exact.neighbours(2).is_empty());
+        let rook = SpatialWeights::contiguity_within(&cells, Contiguity::Rook, 0.001);
+        assert_eq!(rook.neighbours(0), [1, 2]);
+        assert_eq!(rook.neighbours(2), [0, 1]);
+        // 0.5 mm is beyond a 0.1 mm tolerance.
+        let tight = SpatialWeights::contiguity_within(&cells, Contiguity::Queen, 0.0001);
+        assert_eq!(tight.neighbours(0), [2]);
+        // Corner contact is queen, not rook.
+        let corner = vec![square(0.0, 0.0, 1.0), square(1.0002, 1.0002, 1.0)];
+        let q = SpatialWeights::contiguity_within(&corner, Contiguity::Queen, 0.001);
+        let r = SpatialWeights::contiguity_within(&corner, Contiguity::Rook, 0.001);
+        assert_eq!((q.neighbours(0), r.neighbours(0)), (&[1u32][..], &[][..]));
     }
 
     #[test]

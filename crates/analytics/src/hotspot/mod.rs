@@ -3,7 +3,11 @@
 //! and confidence bins. The formulas and conventions are in `docs/hotspots.md`.
 
 pub mod fdr;
+pub mod layer;
 pub mod local;
+pub mod measure;
 
 pub use fdr::{bh_cutoff, confidence_bins};
+pub use layer::{HotspotOptions, HotspotOutput, Statistic, analyse_layer, layer_weights};
 pub use local::{GetisOrd, LocalMoran, Permutations, PseudoP, getis_ord, local_moran, two_sided_p};
+pub use measure::{CaseFilter, Measure, per_grid};

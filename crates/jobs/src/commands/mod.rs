@@ -3,6 +3,7 @@
 pub mod assign;
 pub mod convert;
 pub mod grid;
+pub mod hotspots;
 pub mod nearest;
 pub mod nightly;
 mod report;

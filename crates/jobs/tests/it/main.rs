@@ -4,6 +4,7 @@
 mod assign;
 mod convert;
 mod grid;
+mod hotspots;
 mod nearest;
 mod nightly;
 mod sample_city;
@@ -15,12 +16,20 @@ use std::process::{Command, Output};
 
 /// Runs `citygrid` with arguments, from the repository root.
 pub fn citygrid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_citygrid"))
+    citygrid_threads(args, None)
+}
+
+/// Runs `citygrid` with a fixed number of rayon threads (or the default).
+pub fn citygrid_threads(args: &[&str], threads: Option<usize>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_citygrid"));
+    command
         .args(args)
         .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .env("NO_COLOR", "1");
+    if let Some(n) = threads {
+        command.env("RAYON_NUM_THREADS", n.to_string());
+    }
+    command.output().unwrap()
 }
 
 pub fn repo_root() -> PathBuf {

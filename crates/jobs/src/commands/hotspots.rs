@@ -1,0 +1,412 @@
+//! `citygrid hotspots`: Getis-Ord Gi* / Gi or Local Moran's I on any layer with a value column.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use geo::Geometry;
+use grid_analytics::convert::rejected_table;
+use grid_analytics::grid_io::{read_layer, write_geo_table};
+use grid_analytics::hotspot::{CaseFilter, Measure, per_grid};
+use grid_analytics::hotspot::{HotspotOptions, Permutations, PseudoP, Statistic, analyse_layer};
+use grid_analytics::rejection::{RejectReason, Rejection};
+use grid_analytics::table_io::read_table;
+use grid_analytics::table_io::{rejected_path, write_table};
+use grid_core::weights::WeightsSpec;
+use grid_core::{Crs, Transformer};
+use polars::prelude::{BooleanChunked, Column, DataFrame, DataType, NewChunkedArray};
+use tracing::{info, warn};
+
+use super::report::{remove_stale, report_rejections};
+use crate::exit::{Outcome, input};
+
+/// Arguments of `citygrid hotspots`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Writes every input column plus: neighbours; for Gi*/Gi: g, z, p \
+(two-sided normal), p_sim (pseudo p-value, with permutations) and bin (ArcGIS's Gi_Bin: ±3/±2/±1 \
+at 99/95/90 % confidence from p, FDR-adjusted with --fdr); for Local Moran: i, quadrant (HH, LH, \
+LL, HL), p_sim and cluster (the quadrant where p_sim is significant at --alpha, else empty). \
+Rows without a number in --value or without a geometry are left out of the analysis and written \
+to OUT's sibling <name>.rejected.<ext> (exit code 1)."
+)]
+pub struct Args {
+    /// The layer: polygons (or points for knn/distance weights), GeoJSON or GeoParquet, any CRS.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "cases",
+        requires = "value"
+    )]
+    polygons: Option<PathBuf>,
+    /// The column to analyse (a count or rate per feature).
+    #[arg(long, value_name = "COLUMN")]
+    value: Option<String>,
+    /// Or: a validated case table (`citygrid validate` output) to map per unit grid.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "polygons",
+        requires = "grid"
+    )]
+    cases: Option<PathBuf>,
+    /// The unit grids the cases were assigned to (with --cases).
+    #[arg(long, value_name = "FILE")]
+    grid: Option<PathBuf>,
+    /// With --cases: count, open_overdue, overdue_rate or rework_rate per grid.
+    #[arg(long, default_value = "count", value_name = "MEASURE")]
+    measure: Measure,
+    /// With --cases: only these class codes (comma-separated).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    class: Vec<String>,
+    /// With --cases: only these sources (comma-separated: supervisor, citizen_app, …).
+    #[arg(long, value_name = "SOURCES", value_delimiter = ',')]
+    source: Vec<String>,
+    /// With --cases: reported on or after this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    from: Option<NaiveDate>,
+    /// With --cases: reported before this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    to: Option<NaiveDate>,
+    /// Neighbours: queen, rook, knn:K, distance (the smallest band that leaves no feature
+    /// alone) or distance:M (metres in the analysis CRS), h3:K (needs a cell_id column).
+    #[arg(long, default_value = "queen", value_name = "SPEC")]
+    weights: WeightsSpec,
+    /// Gi*: include each feature in its own neighbourhood (the default).
+    #[arg(long, overrides_with = "no_star")]
+    star: bool,
+    /// Gi: leave each feature out of its own neighbourhood.
+    #[arg(long)]
+    no_star: bool,
+    /// gi (Getis-Ord; hot and cold spots) or local-moran (clusters and outliers).
+    #[arg(long, default_value = "gi", value_parser = ["gi", "local-moran"])]
+    statistic: String,
+    /// Conditional permutations for pseudo p-values (0: none).
+    #[arg(long, default_value_t = 999)]
+    permutations: u32,
+    /// Seed of the permutations: the same seed gives the same output on any number of threads.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// two-sided pseudo p-values, or esda's directed (folded one-tailed) ones.
+    #[arg(long, default_value = "two-sided", value_parser = ["two-sided", "directed"])]
+    pseudo_p: String,
+    /// Control the false discovery rate (Benjamini–Hochberg) in bins and clusters.
+    #[arg(long)]
+    fdr: bool,
+    /// Contiguity tolerance in the analysis CRS's units (metres): boundaries this close touch
+    /// (ArcGIS's default XY tolerance); 0 for libpysal's exact shared coordinates.
+    #[arg(long, default_value_t = 0.001, value_name = "M")]
+    tolerance_m: f64,
+    /// Significance level of Local Moran clusters.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// CRS of the layer when the file does not say (GeoJSON without a crs member is WGS84).
+    #[arg(long, value_name = "CRS")]
+    crs: Option<Crs>,
+    /// Projected CRS for distances when the layer is in longitude/latitude.
+    #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
+    working_crs: Crs,
+    /// Output: .geojson (WGS84) or .parquet (GeoParquet in the analysis CRS).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// Runs `citygrid hotspots`.
+pub fn run(args: &Args) -> Result<Outcome> {
+    if !(args.alpha > 0.0 && args.alpha < 1.0) {
+        return Err(input(anyhow::anyhow!(
+            "--alpha {}: expected a number between 0 and 1",
+            args.alpha
+        )));
+    }
+    let (path, value, layer) = match (&args.polygons, &args.value, &args.cases, &args.grid) {
+        (Some(path), Some(value), _, _) => (
+            path.clone(),
+            value.clone(),
+            read_layer(path).map_err(input)?,
+        ),
+        (None, _, Some(cases), Some(grid)) => (
+            grid.clone(),
+            args.measure.to_string(),
+            grid_layer_with_measure(args, cases, grid)?,
+        ),
+        _ => {
+            return Err(input(anyhow::anyhow!(
+                "give --polygons with --value, or --cases with --grid"
+            )));
+        }
+    };
+    let name = path.display().to_string();
+    let crs = args.crs.unwrap_or(layer.crs);
+    let analysis_crs = if crs.is_geographic().map_err(input)? {
+        args.working_crs
+    } else {
+        crs
+    };
+    let column = layer.table.column(&value).map_err(|_| {
+        input(anyhow::anyhow!(
+            "{name}: no column {:?} (columns: {})",
+            value,
+            layer
+                .table
+                .get_column_names()
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    let numbers = column.cast(&DataType::Float64).ok();
+    let texts = column.cast(&DataType::String).ok();
+    let to_analysis = Transformer::new(crs, analysis_crs).map_err(input)?;
+
+    // Each row: a finite number and a geometry in the analysis CRS, or a rejection.
+    let mut values = Vec::new();
+    let mut geometries: Vec<Geometry<f64>> = Vec::new();
+    let mut keep = Vec::with_capacity(layer.table.height());
+    let mut rejections = Vec::new();
+    for (i, geometry) in layer.geometries.iter().enumerate() {
+        let number = numbers
+            .as_ref()
+            .and_then(|c| c.f64().ok())
+            .and_then(|c| c.get(i))
+            .or_else(|| {
+                texts
+                    .as_ref()
+                    .and_then(|c| c.str().ok())
+                    .and_then(|c| c.get(i))
+                    .and_then(|t| t.trim().parse::<f64>().ok())
+            })
+            .filter(|v| v.is_finite());
+        let reject = |field: &str, reason, detail: String| Rejection {
+            row: i + 1,
+            field: field.to_owned(),
+            reason,
+            detail,
+        };
+        let outcome = match (number, geometry) {
+            (None, _) => Err(reject(
+                &value,
+                RejectReason::MissingField,
+                "empty or not a number".to_owned(),
+            )),
+            (_, None) => Err(reject(
+                "geometry",
+                RejectReason::MissingGeometry,
+                "no geometry".to_owned(),
+            )),
+            (Some(v), Some(g)) => to_analysis
+                .transform_geometry(g)
+                .map(|g| (v, g))
+                .map_err(|e| reject("geometry", RejectReason::OutOfRange, e.to_string())),
+        };
+        match outcome {
+            Ok((v, g)) => {
+                values.push(v);
+                geometries.push(g);
+                keep.push(true);
+            }
+            Err(r) => {
+                rejections.push(r);
+                keep.push(false);
+            }
+        }
+    }
+    let mask = BooleanChunked::from_slice("keep".into(), &keep);
+    let kept = layer.table.filter(&mask).context("filtering the layer")?;
+    let h3_cells = match args.weights {
+        WeightsSpec::H3(_) => Some(h3_cells(&kept, &name)?),
+        _ => None,
+    };
+    let options = HotspotOptions {
+        weights: args.weights,
+        statistic: if args.statistic == "local-moran" {
+            Statistic::LocalMoran
+        } else {
+            Statistic::GetisOrd {
+                star: !args.no_star,
+            }
+        },
+        test: Permutations {
+            permutations: args.permutations,
+            seed: args.seed,
+            pseudo_p: if args.pseudo_p == "directed" {
+                PseudoP::Directed
+            } else {
+                PseudoP::TwoSided
+            },
+        },
+        fdr: args.fdr,
+        alpha: args.alpha,
+        tolerance: args.tolerance_m,
+    };
+    let result = analyse_layer(&values, &geometries, h3_cells.as_deref(), &options)
+        .map_err(|e| input(anyhow::anyhow!("{name}: {e}")))?;
+    for warning in &result.warnings {
+        warn!("{name}: {warning}");
+    }
+    let mut table = kept.clone();
+    for column in result.table.columns() {
+        if table
+            .get_column_names()
+            .iter()
+            .any(|c| c.as_str() == column.name().as_str())
+        {
+            // An input column of the same name gives way to the result.
+            table
+                .drop_in_place(column.name().as_str())
+                .context("replacing a column")?;
+        }
+        table
+            .with_column(column.clone())
+            .context("adding the results")?;
+    }
+    write_geo_table(
+        &args.out,
+        &table,
+        geometries.iter(),
+        analysis_crs,
+        analysis_crs,
+        ".geojson or .parquet (GeoParquet) for the hot spot layer",
+    )
+    .map_err(input)?;
+    let rejected_out = rejected_path(&args.out);
+    remove_stale(&rejected_out)?;
+    if !rejections.is_empty() {
+        let mut rejected = rejected_table(&layer.table, &!&mask, &rejections)
+            .context("assembling the rejected rows")?;
+        // Rejected rows keep their columns but not their geometry: write them as a table.
+        let rejected_csv = rejected_out.with_extension(match rejected_out.extension() {
+            Some(e) if e == "parquet" => "parquet",
+            _ => "csv",
+        });
+        write_table(&mut rejected, &rejected_csv)?;
+        report_rejections(&path, &rejections, &rejected_csv);
+    }
+    summarise(&result.table, options.statistic, &result.weights, &args.out);
+    Ok(if rejections.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Rejected
+    })
+}
+
+/// The grid layer with the measure of the cases as a column named after it: counts are 0 where
+/// a grid has no case, rates are empty (and the grid left out) where they are undefined.
+fn grid_layer_with_measure(
+    args: &Args,
+    cases: &std::path::Path,
+    grid: &std::path::Path,
+) -> Result<grid_analytics::geoparquet::GeoTable> {
+    let mut layer = read_layer(grid).map_err(input)?;
+    let table = read_table(cases).map_err(input)?;
+    let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0);
+    let filter = CaseFilter {
+        classes: args.class.clone(),
+        sources: args.source.clone(),
+        from: args.from.and_then(day),
+        to: args.to.and_then(day),
+    };
+    let values = per_grid(&table, args.measure, &filter)
+        .map_err(|e| input(anyhow::anyhow!("{}: {e}", cases.display())))?;
+    let codes = ["code", "grid_code"]
+        .iter()
+        .find_map(|c| layer.table.column(c).ok())
+        .ok_or_else(|| {
+            input(anyhow::anyhow!(
+                "{}: no code or grid_code column",
+                grid.display()
+            ))
+        })?
+        .cast(&DataType::String)?;
+    let zero = matches!(args.measure, Measure::Count | Measure::OpenOverdue).then_some(0.0);
+    let column: Vec<Option<f64>> = codes
+        .str()?
+        .iter()
+        .map(|c| c.and_then(|c| values.get(c).copied()).or(zero))
+        .collect();
+    let name = args.measure.to_string();
+    let _ = layer.table.drop_in_place(&name);
+    layer
+        .table
+        .with_column(Column::new(name.as_str().into(), column))
+        .context("adding the measure")?;
+    info!(
+        "{}: {} of {} grids have {} > 0",
+        cases.display(),
+        values.values().filter(|v| **v > 0.0).count(),
+        layer.table.height(),
+        name
+    );
+    Ok(layer)
+}
+
+/// H3 indexes from a `cell_id` column (hexadecimal text, as `citygrid grid h3` writes them).
+fn h3_cells(table: &DataFrame, name: &str) -> Result<Vec<u64>> {
+    let column = table
+        .column("cell_id")
+        .map_err(|_| {
+            input(anyhow::anyhow!(
+                "{name}: --weights h3:K needs a cell_id column of H3 cells"
+            ))
+        })?
+        .cast(&DataType::String)?;
+    column
+        .str()?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.and_then(|t| u64::from_str_radix(t.trim(), 16).ok())
+                .ok_or_else(|| {
+                    input(anyhow::anyhow!(
+                        "{name}: row {}, field \"cell_id\": {:?} is not an H3 cell index",
+                        i + 1,
+                        v.unwrap_or("")
+                    ))
+                })
+        })
+        .collect()
+}
+
+fn summarise(
+    table: &DataFrame,
+    statistic: Statistic,
+    weights: &grid_core::weights::SpatialWeights,
+    out: &std::path::Path,
+) {
+    info!(
+        "{} features, {:.1} neighbours on average, {} without neighbours -> {}",
+        weights.len(),
+        weights.mean_neighbours(),
+        weights.islands().len(),
+        out.display()
+    );
+    match statistic {
+        Statistic::GetisOrd { .. } => {
+            if let Ok(bins) = table.column("bin").and_then(|c| c.i32().cloned()) {
+                let count = |b: i32| bins.iter().filter(|v| *v == Some(b)).count();
+                info!(
+                    "hot spots: {} at 99 %, {} at 95 %, {} at 90 %; cold spots: {} at 99 %, {} at 95 %, {} at 90 %",
+                    count(3),
+                    count(2),
+                    count(1),
+                    count(-3),
+                    count(-2),
+                    count(-1)
+                );
+            }
+        }
+        Statistic::LocalMoran => {
+            if let Ok(c) = table.column("cluster").and_then(|c| c.str().cloned()) {
+                let count = |q: &str| c.iter().filter(|v| *v == Some(q)).count();
+                info!(
+                    "clusters: {} HH, {} LL; outliers: {} HL, {} LH",
+                    count("HH"),
+                    count("LL"),
+                    count("HL"),
+                    count("LH")
+                );
+            }
+        }
+    }
+}
