@@ -31,6 +31,8 @@ enum Command {
     Grid(commands::grid::Command),
     /// Convert a CSV, Parquet or GeoJSON point file between coordinate systems.
     Convert(commands::convert::Args),
+    /// Emerging hot spots: space-time Gi* over a case history, trends and categories per grid.
+    Emerging(commands::emerging::Args),
     /// Hot and cold spots (Getis-Ord Gi*/Gi) or clusters and outliers (Local Moran) on a layer.
     Hotspots(commands::hotspots::Args),
     /// The nearest components of a class to a place (nearest public toilet, bus shelter…).
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Assign(args) => commands::assign::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
         Command::Grid(command) => commands::grid::run(&command),
+        Command::Emerging(args) => commands::emerging::run(&args),
         Command::Hotspots(args) => commands::hotspots::run(&args),
         Command::Nearest(args) => commands::nearest::run(&args),
         Command::SampleCity(args) => commands::sample_city::run(&args),

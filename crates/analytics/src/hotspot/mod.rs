@@ -2,11 +2,18 @@
 //! (`grid_core::weights`), with analytic and permutation p-values, false-discovery-rate control
 //! and confidence bins. The formulas and conventions are in `docs/hotspots.md`.
 
+pub mod cube;
+pub mod emerging;
 pub mod fdr;
 pub mod layer;
 pub mod local;
 pub mod measure;
 
+pub use cube::{CaseCube, Step, case_cube};
+pub use emerging::{
+    Category, Cube, Emerging, EmergingOptions, MannKendall, Pattern, emerging_hot_spots,
+    mann_kendall,
+};
 pub use fdr::{bh_cutoff, confidence_bins};
 pub use layer::{HotspotOptions, HotspotOutput, Statistic, analyse_layer, layer_weights};
 pub use local::{GetisOrd, LocalMoran, Permutations, PseudoP, getis_ord, local_moran, two_sided_p};

@@ -339,7 +339,7 @@ pub(crate) fn drivers(
     let n = city.centroids.len().max(1) as f64;
     let mean_grid_day = primary / (n * days.len().max(1) as f64);
     let mut out = Vec::new();
-    // Planted clusters first: their expected total is fixed by the mean rate, capped at 15 %.
+    // Planted clusters first: their expected total is fixed by the mean rate, capped at 30 %.
     let mut planted = 0.0;
     for (c, cluster) in clusters.iter().enumerate() {
         let sum: f64 = days
@@ -348,8 +348,8 @@ pub(crate) fn drivers(
             .sum();
         planted += CLUSTER_EXCESS * mean_grid_day * cluster.grids.len() as f64 * sum;
     }
-    let cap = if planted > 0.15 * primary {
-        0.15 * primary / planted
+    let cap = if planted > 0.3 * primary {
+        0.3 * primary / planted
     } else {
         1.0
     };

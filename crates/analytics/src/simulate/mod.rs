@@ -572,7 +572,7 @@ fn ground_truth(
         ),
         Column::new(
             "radius_m".into(),
-            vec![plan::CLUSTER_RADIUS_M; clusters.len()],
+            clusters.iter().map(|c| c.radius).collect::<Vec<_>>(),
         ),
         Column::new(
             "grids".into(),

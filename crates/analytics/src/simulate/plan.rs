@@ -150,14 +150,20 @@ pub(crate) struct Cluster {
     pub grids: Vec<u32>,
     /// Centre, layer CRS.
     pub centre: geo::Coord,
+    /// Radius, metres.
+    pub radius: f64,
     /// Per month: extra cases per grid-day, in units of the city's mean grid-day rate.
     pub excess: Vec<f64>,
     /// Per month: the share of ordinary cases that still happen (1 = untouched).
     pub keep: Vec<f64>,
 }
 
-/// Radius of a planted cluster, metres.
+/// Radius of a planted hot cluster, metres.
 pub(crate) const CLUSTER_RADIUS_M: f64 = 260.0;
+/// Radius of a planted cold or oscillating cluster, metres: wide enough that a whole distance-band
+/// neighbourhood can fall quiet (a drop in one small patch is never significant with counts this
+/// sparse; see docs/hotspots.md).
+pub(crate) const COLD_RADIUS_M: f64 = 500.0;
 
 /// Per-month profile of one plant type over `months` steps.
 fn profile(kind: PlantType, months: usize, seed: u64, id: usize) -> (Vec<f64>, Vec<f64>) {
@@ -191,9 +197,9 @@ fn profile(kind: PlantType, months: usize, seed: u64, id: usize) -> (Vec<f64>, V
                     0.0
                 }
             }
-            PlantType::Intensifying => 0.5 + 1.5 * ramp(s),
+            PlantType::Intensifying => 1.0 + 2.0 * ramp(s),
             PlantType::Persistent => 1.0,
-            PlantType::Diminishing => 2.0 - 1.5 * ramp(s),
+            PlantType::Diminishing => 3.0 - 2.0 * ramp(s),
             PlantType::Sporadic => {
                 if sporadic[s] {
                     1.5
@@ -229,8 +235,9 @@ fn profile(kind: PlantType, months: usize, seed: u64, id: usize) -> (Vec<f64>, V
 }
 
 /// Places one cluster of each [`PlantType`]: hot spots in moderately busy areas (40th–80th
-/// percentile of `base`), cold and oscillating spots in the busiest tenth, every centre at least
-/// 2 km from the others. Types that find no room are left out.
+/// percentile of `base`), cold and oscillating spots in the busiest 3 % (only there can a drop
+/// be significant), every centre at least 2 km from the others. Types that find no room are
+/// left out.
 pub(crate) fn plant_clusters(
     city: &CityModel,
     base: &[f64],
@@ -266,10 +273,15 @@ pub(crate) fn plant_clusters(
             if !far {
                 continue;
             }
+            let radius = if kind.needs_busy_area() {
+                COLD_RADIUS_M
+            } else {
+                CLUSTER_RADIUS_M
+            };
             let grids: Vec<u32> = (0..n)
                 .filter(|&g| {
                     let c = city.centroids[g];
-                    (c.x - at.x).powi(2) + (c.y - at.y).powi(2) <= CLUSTER_RADIUS_M.powi(2)
+                    (c.x - at.x).powi(2) + (c.y - at.y).powi(2) <= radius.powi(2)
                 })
                 .map(|g| g as u32)
                 .collect();
@@ -283,6 +295,7 @@ pub(crate) fn plant_clusters(
                 kind,
                 grids,
                 centre: at,
+                radius,
                 excess,
                 keep,
             });

@@ -3,6 +3,7 @@
 
 mod assign;
 mod convert;
+mod emerging;
 mod grid;
 mod hotspots;
 mod nearest;

@@ -1,0 +1,278 @@
+//! The space-time cube of a case table: cases per unit grid and time step, zeros included, over
+//! the grids that had any case in the window.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use polars::prelude::*;
+
+use super::emerging::Cube;
+use super::measure::CaseFilter;
+use crate::case_schema as cs;
+use crate::error::{Error, PolarsContext, Result};
+
+/// The length of a time step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Seven days, aligned so that the last step ends at the end of the window.
+    Week,
+    /// Calendar months.
+    Month,
+}
+
+impl FromStr for Step {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "week" => Ok(Self::Week),
+            "month" => Ok(Self::Month),
+            other => Err(Error::InvalidOption {
+                option: "step",
+                message: format!("{other:?}: expected week or month"),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Week => "week",
+            Self::Month => "month",
+        })
+    }
+}
+
+/// A cube of case counts with its labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseCube {
+    /// The counts.
+    pub cube: Cube,
+    /// Grid code of each location, sorted.
+    pub grids: Vec<String>,
+    /// First day of each step.
+    pub starts: Vec<NaiveDate>,
+    /// Cases the filter kept that fell outside the steps (before a partial first week).
+    pub outside: usize,
+}
+
+/// Builds the cube of case counts per grid and step. The window runs from `from` (default: the
+/// first kept case's day) to `to` (exclusive; default: the day after the last kept case). Weeks
+/// are counted back from `to`, so the final step is whole and a partial first week is left out
+/// (its cases are counted in `outside`).
+pub fn case_cube(
+    cases: &DataFrame,
+    filter: &CaseFilter,
+    step: Step,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<CaseCube> {
+    let context = |c: &str| format!("case table: column {c:?}");
+    let grid_column = cases
+        .column(cs::GRID_CODE)
+        .map_err(|_| missing(cases, cs::GRID_CODE))?
+        .cast(&DataType::String)
+        .context(|| context(cs::GRID_CODE))?;
+    let grid = grid_column.str().context(|| context(cs::GRID_CODE))?;
+    let reported = cases
+        .column(cs::REPORTED_AT)
+        .map_err(|_| missing(cases, cs::REPORTED_AT))?
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+        .and_then(|c| c.cast(&DataType::Int64))
+        .context(|| context(cs::REPORTED_AT))?;
+    let reported = reported.i64().context(|| context(cs::REPORTED_AT))?;
+    let text = |name: &str| -> Result<Vec<Option<String>>> {
+        if cases.column(name).is_err() {
+            return Err(missing(cases, name));
+        }
+        let c = cases
+            .column(name)
+            .and_then(|c| c.cast(&DataType::String))
+            .context(|| context(name))?;
+        Ok(c.str()
+            .context(|| context(name))?
+            .iter()
+            .map(|v| v.map(str::to_owned))
+            .collect())
+    };
+    let classes = if filter.classes.is_empty() {
+        None
+    } else {
+        Some(text(cs::CLASS_CODE)?)
+    };
+    let sources = if filter.sources.is_empty() {
+        None
+    } else {
+        Some(text(cs::SOURCE)?)
+    };
+    // Kept cases: (grid, day).
+    let mut kept: Vec<(&str, NaiveDate)> = Vec::new();
+    for i in 0..cases.height() {
+        let (Some(g), Some(ms)) = (grid.get(i), reported.get(i)) else {
+            continue;
+        };
+        let Some(at) = chrono::DateTime::from_timestamp_millis(ms).map(|t| t.naive_utc()) else {
+            continue;
+        };
+        let class_ok = classes
+            .as_ref()
+            .is_none_or(|c| c[i].as_ref().is_some_and(|c| filter.classes.contains(c)));
+        let source_ok = sources
+            .as_ref()
+            .is_none_or(|s| s[i].as_ref().is_some_and(|s| filter.sources.contains(s)));
+        let time_ok = filter.from.is_none_or(|f| at >= f) && filter.to.is_none_or(|t| at < t);
+        if class_ok && source_ok && time_ok {
+            kept.push((g, at.date()));
+        }
+    }
+    let first = from.or_else(|| kept.iter().map(|k| k.1).min());
+    let last = to.or_else(|| {
+        kept.iter()
+            .map(|k| k.1)
+            .max()
+            .map(|d| d + Duration::days(1))
+    });
+    let (Some(first), Some(end)) = (first, last) else {
+        return Err(Error::InvalidOption {
+            option: "cases",
+            message: "no case passes the filter: the cube would be empty".to_owned(),
+        });
+    };
+    if end <= first {
+        return Err(Error::InvalidOption {
+            option: "to",
+            message: format!("the window {first} .. {end} is empty"),
+        });
+    }
+    let starts: Vec<NaiveDate> = match step {
+        Step::Week => {
+            let weeks = (end - first).num_days() / 7;
+            (0..weeks)
+                .map(|k| end - Duration::days(7 * (weeks - k)))
+                .collect()
+        }
+        Step::Month => {
+            let mut out = Vec::new();
+            let mut d = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
+            while d < end {
+                out.push(d.max(first));
+                d = if d.month() == 12 {
+                    NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+                }
+                .unwrap_or(end);
+            }
+            out
+        }
+    };
+    if starts.len() < 2 {
+        return Err(Error::InvalidOption {
+            option: "step",
+            message: format!("the window {first} .. {end} holds fewer than two {step}s"),
+        });
+    }
+    let step_of = |day: NaiveDate| -> Option<usize> {
+        if day >= end || day < starts[0] {
+            return None;
+        }
+        Some(starts.partition_point(|s| *s <= day) - 1)
+    };
+    let mut in_window: Vec<(&str, usize)> = Vec::with_capacity(kept.len());
+    let mut outside = 0;
+    for (g, day) in kept {
+        match step_of(day) {
+            Some(s) => in_window.push((g, s)),
+            None => outside += usize::from(day >= first && day < end),
+        }
+    }
+    let mut grids: Vec<String> = in_window.iter().map(|(g, _)| (*g).to_owned()).collect();
+    grids.sort();
+    grids.dedup();
+    let index: HashMap<&str, usize> = grids
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.as_str(), i))
+        .collect();
+    let n = grids.len();
+    let mut values = vec![0.0; n * starts.len()];
+    for (g, s) in in_window {
+        if let Some(&i) = index.get(g) {
+            values[s * n + i] += 1.0;
+        }
+    }
+    Ok(CaseCube {
+        cube: Cube {
+            n,
+            steps: starts.len(),
+            values,
+        },
+        grids,
+        starts,
+        outside,
+    })
+}
+
+fn missing(df: &DataFrame, name: &str) -> Error {
+    Error::MissingColumn {
+        table: "case table".to_owned(),
+        column: name.to_owned(),
+        available: df
+            .get_column_names()
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[(&str, &str)]) -> DataFrame {
+        let grids: Vec<&str> = rows.iter().map(|r| r.0).collect();
+        let ms: Vec<i64> = rows
+            .iter()
+            .map(|r| {
+                chrono::NaiveDateTime::parse_from_str(r.1, "%Y-%m-%d %H:%M")
+                    .unwrap()
+                    .and_utc()
+                    .timestamp_millis()
+            })
+            .collect();
+        DataFrame::new_infer_height(vec![
+            Column::new(cs::GRID_CODE.into(), grids),
+            Column::new(cs::REPORTED_AT.into(), ms)
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+                .unwrap(),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn months_and_end_aligned_weeks() {
+        let df = table(&[
+            ("A", "2024-01-03 10:00"),
+            ("A", "2024-01-31 23:00"),
+            ("B", "2024-02-01 08:00"),
+            ("B", "2024-03-15 08:00"),
+        ]);
+        let m = case_cube(&df, &CaseFilter::default(), Step::Month, None, None).unwrap();
+        assert_eq!(m.grids, ["A", "B"]);
+        assert_eq!(m.starts.len(), 3);
+        assert_eq!(m.starts[0], NaiveDate::from_ymd_opt(2024, 1, 3).unwrap());
+        // January: A 2; February: B 1; March: B 1.
+        assert_eq!(m.cube.values, [2.0, 0.0, 0.0, 1.0, 0.0, 1.0]);
+        // Weeks end on 16 March (the day after the last case): 10 whole weeks from 6 January;
+        // the 3 January case falls before them.
+        let w = case_cube(&df, &CaseFilter::default(), Step::Week, None, None).unwrap();
+        assert_eq!(w.starts.len(), 10);
+        assert_eq!(w.starts[0], NaiveDate::from_ymd_opt(2024, 1, 6).unwrap());
+        assert_eq!(w.outside, 1);
+        assert_eq!(w.cube.values.iter().sum::<f64>(), 3.0);
+    }
+}
