@@ -31,6 +31,8 @@ enum Command {
     Grid(commands::grid::Command),
     /// Convert a CSV, Parquet or GeoJSON point file between coordinate systems.
     Convert(commands::convert::Args),
+    /// Kernel density of cases on unit grids (quartic kernel, ArcGIS's default radius).
+    Density(commands::density::Args),
     /// Emerging hot spots: space-time Gi* over a case history, trends and categories per grid.
     Emerging(commands::emerging::Args),
     /// Hot and cold spots (Getis-Ord Gi*/Gi) or clusters and outliers (Local Moran) on a layer.
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Assign(args) => commands::assign::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
         Command::Grid(command) => commands::grid::run(&command),
+        Command::Density(args) => commands::density::run(&args),
         Command::Emerging(args) => commands::emerging::run(&args),
         Command::Hotspots(args) => commands::hotspots::run(&args),
         Command::Nearest(args) => commands::nearest::run(&args),

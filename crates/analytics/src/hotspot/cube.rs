@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
 use super::emerging::Cube;
-use super::measure::CaseFilter;
+use super::measure::{CaseFilter, kept_rows};
 use crate::case_schema as cs;
 use crate::error::{Error, PolarsContext, Result};
 
@@ -84,48 +84,15 @@ pub fn case_cube(
         .and_then(|c| c.cast(&DataType::Int64))
         .context(|| context(cs::REPORTED_AT))?;
     let reported = reported.i64().context(|| context(cs::REPORTED_AT))?;
-    let text = |name: &str| -> Result<Vec<Option<String>>> {
-        if cases.column(name).is_err() {
-            return Err(missing(cases, name));
-        }
-        let c = cases
-            .column(name)
-            .and_then(|c| c.cast(&DataType::String))
-            .context(|| context(name))?;
-        Ok(c.str()
-            .context(|| context(name))?
-            .iter()
-            .map(|v| v.map(str::to_owned))
-            .collect())
-    };
-    let classes = if filter.classes.is_empty() {
-        None
-    } else {
-        Some(text(cs::CLASS_CODE)?)
-    };
-    let sources = if filter.sources.is_empty() {
-        None
-    } else {
-        Some(text(cs::SOURCE)?)
-    };
+    let keep = kept_rows(cases, filter)?;
     // Kept cases: (grid, day).
     let mut kept: Vec<(&str, NaiveDate)> = Vec::new();
-    for i in 0..cases.height() {
+    for i in (0..cases.height()).filter(|&i| keep[i]) {
         let (Some(g), Some(ms)) = (grid.get(i), reported.get(i)) else {
             continue;
         };
-        let Some(at) = chrono::DateTime::from_timestamp_millis(ms).map(|t| t.naive_utc()) else {
-            continue;
-        };
-        let class_ok = classes
-            .as_ref()
-            .is_none_or(|c| c[i].as_ref().is_some_and(|c| filter.classes.contains(c)));
-        let source_ok = sources
-            .as_ref()
-            .is_none_or(|s| s[i].as_ref().is_some_and(|s| filter.sources.contains(s)));
-        let time_ok = filter.from.is_none_or(|f| at >= f) && filter.to.is_none_or(|t| at < t);
-        if class_ok && source_ok && time_ok {
-            kept.push((g, at.date()));
+        if let Some(at) = chrono::DateTime::from_timestamp_millis(ms) {
+            kept.push((g, at.naive_utc().date()));
         }
     }
     let first = from.or_else(|| kept.iter().map(|k| k.1).min());

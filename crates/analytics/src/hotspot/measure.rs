@@ -109,15 +109,8 @@ fn missing(df: &DataFrame, name: &str) -> Error {
     }
 }
 
-/// The measure per grid code over the cases `filter` keeps, for a validated case table
-/// (`citygrid validate` output: grid codes and lifecycle columns). Grids without cases are
-/// absent from the map (a count of 0; a rate left undefined).
-pub fn per_grid(
-    cases: &DataFrame,
-    measure: Measure,
-    filter: &CaseFilter,
-) -> Result<HashMap<String, f64>> {
-    let grid = strings(cases, cs::GRID_CODE)?;
+/// Which rows of a case table `filter` keeps.
+pub fn kept_rows(cases: &DataFrame, filter: &CaseFilter) -> Result<Vec<bool>> {
     let n = cases.height();
     let class = if filter.classes.is_empty() {
         vec![None; n]
@@ -160,6 +153,42 @@ pub fn per_grid(
                 .to
                 .is_none_or(|t| reported[i].is_some_and(|r| r < ms(t)))
     };
+    Ok((0..n).map(keep).collect())
+}
+
+/// Working-CRS positions (`x_m`, `y_m`) of the rows `filter` keeps that have them.
+pub fn case_points(cases: &DataFrame, filter: &CaseFilter) -> Result<Vec<geo::Coord>> {
+    let kept = kept_rows(cases, filter)?;
+    let column = |name: &str| -> Result<Vec<Option<f64>>> {
+        let c = cases
+            .column(name)
+            .map_err(|_| missing(cases, name))?
+            .cast(&DataType::Float64)
+            .context(|| format!("case table: column {name:?}"))?;
+        Ok(c.f64()
+            .context(|| format!("case table: column {name:?}"))?
+            .iter()
+            .collect())
+    };
+    let (x, y) = (column(cs::X_M)?, column(cs::Y_M)?);
+    Ok((0..cases.height())
+        .filter(|&i| kept[i])
+        .filter_map(|i| Some(geo::Coord { x: x[i]?, y: y[i]? }))
+        .collect())
+}
+
+/// The measure per grid code over the cases `filter` keeps, for a validated case table
+/// (`citygrid validate` output: grid codes and lifecycle columns). Grids without cases are
+/// absent from the map (a count of 0; a rate left undefined).
+pub fn per_grid(
+    cases: &DataFrame,
+    measure: Measure,
+    filter: &CaseFilter,
+) -> Result<HashMap<String, f64>> {
+    let grid = strings(cases, cs::GRID_CODE)?;
+    let n = cases.height();
+    let kept = kept_rows(cases, filter)?;
+    let keep = |i: usize| kept[i];
     // (numerator, denominator) per grid.
     let mut sums: HashMap<String, (f64, f64)> = HashMap::new();
     let mut add = |i: usize, num: f64, den: f64| {

@@ -2,6 +2,7 @@
 
 pub mod assign;
 pub mod convert;
+pub mod density;
 pub mod emerging;
 pub mod grid;
 pub mod hotspots;

@@ -133,6 +133,53 @@ fn planted_emerging_hot_spots_are_found_with_their_type() {
         .sum()
         .unwrap();
     assert_eq!(total, per_grid);
+
+    // Kernel density on the same grids holds the cases (less what spills over the edge).
+    let density = dir.path().join("density.parquet");
+    let run = ok(
+        &[
+            "density",
+            "--cases",
+            path_str(&cases),
+            "--grid",
+            path_str(&grids),
+            "--out",
+            path_str(&density),
+        ],
+        0,
+    );
+    assert!(stderr(&run).contains(" m, 8"), "{}", stderr(&run));
+    let layer = read_table(&density).unwrap();
+    let d = layer.column("density_km2").unwrap().f64().unwrap();
+    let area = layer
+        .column("area_m2")
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap();
+    let mass: f64 = d
+        .iter()
+        .zip(area.f64().unwrap().iter())
+        .map(|(d, a)| d.unwrap() * a.unwrap() / 1e6)
+        .sum();
+    let n = read_table(&cases).unwrap().height() as f64;
+    assert!(mass > 0.93 * n && mass <= n * 1.0001, "{mass} of {n}");
+    let bad = citygrid(&[
+        "density",
+        "--cases",
+        path_str(&cases),
+        "--grid",
+        path_str(&grids),
+        "--radius-m",
+        "0",
+        "--out",
+        path_str(&density),
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("radius: 0: expected a positive distance"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]
