@@ -3,15 +3,15 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
 use geo::{Centroid, Coord};
 use grid_analytics::grid_io::{read_layer, write_geo_table};
-use grid_analytics::hotspot::{CaseFilter, case_points, default_radius, kernel_density};
+use grid_analytics::hotspot::{case_points, default_radius, kernel_density};
 use grid_analytics::table_io::read_table;
 use grid_core::{Crs, Transformer};
 use polars::prelude::Column;
 use tracing::info;
 
+use super::filter::CaseFilterArgs;
 use crate::exit::{Outcome, input};
 
 /// Arguments of `citygrid density`.
@@ -31,18 +31,9 @@ pub struct Args {
     /// Search radius in metres (default: ArcGIS's rule).
     #[arg(long, value_name = "M")]
     radius_m: Option<f64>,
-    /// Only these class codes (comma-separated).
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
-    class: Vec<String>,
-    /// Only these sources (comma-separated).
-    #[arg(long, value_name = "SOURCES", value_delimiter = ',')]
-    source: Vec<String>,
-    /// Reported on or after this day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    from: Option<NaiveDate>,
-    /// Reported before this day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    to: Option<NaiveDate>,
+    /// Which cases count.
+    #[command(flatten)]
+    filter: CaseFilterArgs,
     /// The CRS of the cases' x_m/y_m.
     #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
     working_crs: Crs,
@@ -54,13 +45,7 @@ pub struct Args {
 /// Runs `citygrid density`.
 pub fn run(args: &Args) -> Result<Outcome> {
     let table = read_table(&args.cases).map_err(input)?;
-    let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0);
-    let filter = CaseFilter {
-        classes: args.class.clone(),
-        sources: args.source.clone(),
-        from: args.from.and_then(day),
-        to: args.to.and_then(day),
-    };
+    let filter = args.filter.filter();
     let name = args.cases.display().to_string();
     let points = case_points(&table, &filter).map_err(|e| input(anyhow::anyhow!("{name}: {e}")))?;
     let radius = match args.radius_m {

@@ -4,11 +4,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
 use geo::Geometry;
 use grid_analytics::grid_io::{read_layer, write_geo_table};
 use grid_analytics::hotspot::{
-    CaseFilter, EmergingOptions, Pattern, Step, case_cube, emerging_hot_spots, layer_weights,
+    EmergingOptions, Pattern, Step, case_cube, emerging_hot_spots, layer_weights,
 };
 use grid_analytics::table_io::{read_table, write_table};
 use grid_core::weights::WeightsSpec;
@@ -16,6 +15,7 @@ use grid_core::{Crs, Transformer};
 use polars::prelude::{Column, DataFrame, DataType};
 use tracing::{info, warn};
 
+use super::filter::CaseFilterArgs;
 use crate::exit::{Outcome, input};
 
 /// Arguments of `citygrid emerging`.
@@ -67,18 +67,9 @@ pub struct Args {
         default_value = "new,consecutive,intensifying,persistent,diminishing,sporadic,oscillating,historical"
     )]
     rule_order: Vec<Pattern>,
-    /// Only these class codes (comma-separated).
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
-    class: Vec<String>,
-    /// Only these sources (comma-separated).
-    #[arg(long, value_name = "SOURCES", value_delimiter = ',')]
-    source: Vec<String>,
-    /// First day of the window (default: the first case's).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    from: Option<NaiveDate>,
-    /// Day after the window (default: the day after the last case).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    to: Option<NaiveDate>,
+    /// Which cases count.
+    #[command(flatten)]
+    filter: CaseFilterArgs,
     /// Projected CRS for distances when the grids are in longitude/latitude.
     #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
     working_crs: Crs,
@@ -102,14 +93,8 @@ pub fn run(args: &Args) -> Result<Outcome> {
     };
     let cases_name = args.cases.display().to_string();
     let table = read_table(&args.cases).map_err(input)?;
-    let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0);
-    let filter = CaseFilter {
-        classes: args.class.clone(),
-        sources: args.source.clone(),
-        from: args.from.and_then(day),
-        to: args.to.and_then(day),
-    };
-    let cube = case_cube(&table, &filter, args.step, args.from, args.to)
+    let filter = args.filter.filter();
+    let cube = case_cube(&table, &filter, args.step, args.filter.from, args.filter.to)
         .map_err(|e| input(anyhow::anyhow!("{cases_name}: {e}")))?;
     if cube.outside > 0 {
         info!(
@@ -259,7 +244,8 @@ pub fn run(args: &Args) -> Result<Outcome> {
             .first()
             .map(ToString::to_string)
             .unwrap_or_default(),
-        args.to
+        args.filter
+            .to
             .map(|d| d.to_string())
             .unwrap_or_else(|| "the last case".to_owned()),
         args.out.display()

@@ -3,12 +3,11 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
 use geo::Geometry;
 use grid_analytics::convert::rejected_table;
 use grid_analytics::grid_io::{read_layer, write_geo_table};
-use grid_analytics::hotspot::{CaseFilter, Measure, per_grid};
 use grid_analytics::hotspot::{HotspotOptions, Permutations, PseudoP, Statistic, analyse_layer};
+use grid_analytics::hotspot::{Measure, per_grid};
 use grid_analytics::rejection::{RejectReason, Rejection};
 use grid_analytics::table_io::read_table;
 use grid_analytics::table_io::{rejected_path, write_table};
@@ -17,6 +16,7 @@ use grid_core::{Crs, Transformer};
 use polars::prelude::{BooleanChunked, Column, DataFrame, DataType, NewChunkedArray};
 use tracing::{info, warn};
 
+use super::filter::CaseFilterArgs;
 use super::report::{remove_stale, report_rejections};
 use crate::exit::{Outcome, input};
 
@@ -56,18 +56,9 @@ pub struct Args {
     /// With --cases: count, open_overdue, overdue_rate or rework_rate per grid.
     #[arg(long, default_value = "count", value_name = "MEASURE")]
     measure: Measure,
-    /// With --cases: only these class codes (comma-separated).
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
-    class: Vec<String>,
-    /// With --cases: only these sources (comma-separated: supervisor, citizen_app, …).
-    #[arg(long, value_name = "SOURCES", value_delimiter = ',')]
-    source: Vec<String>,
-    /// With --cases: reported on or after this day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    from: Option<NaiveDate>,
-    /// With --cases: reported before this day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    to: Option<NaiveDate>,
+    /// With --cases: which cases count.
+    #[command(flatten)]
+    filter: CaseFilterArgs,
     /// Neighbours: queen, rook, knn:K, distance (the smallest band that leaves no feature
     /// alone) or distance:M (metres in the analysis CRS), h3:K (needs a cell_id column).
     #[arg(long, default_value = "queen", value_name = "SPEC")]
@@ -300,13 +291,7 @@ fn grid_layer_with_measure(
 ) -> Result<grid_analytics::geoparquet::GeoTable> {
     let mut layer = read_layer(grid).map_err(input)?;
     let table = read_table(cases).map_err(input)?;
-    let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0);
-    let filter = CaseFilter {
-        classes: args.class.clone(),
-        sources: args.source.clone(),
-        from: args.from.and_then(day),
-        to: args.to.and_then(day),
-    };
+    let filter = args.filter.filter();
     let values = per_grid(&table, args.measure, &filter)
         .map_err(|e| input(anyhow::anyhow!("{}: {e}", cases.display())))?;
     let codes = ["code", "grid_code"]

@@ -4,6 +4,7 @@ pub mod assign;
 pub mod convert;
 pub mod density;
 pub mod emerging;
+mod filter;
 pub mod grid;
 pub mod hotspots;
 pub mod nearest;

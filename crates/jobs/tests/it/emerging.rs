@@ -2,13 +2,12 @@
 //! their type; the cube and its options.
 
 use std::collections::HashMap;
-use std::fs;
 
 use grid_analytics::grid_io::read_layer;
 use grid_analytics::table_io::read_table;
 use polars::prelude::*;
 
-use super::{citygrid, path_str, stderr};
+use super::{citygrid, path_str, simulated_city, stderr};
 
 fn texts(df: &DataFrame, name: &str) -> Vec<String> {
     let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
@@ -22,54 +21,12 @@ fn texts(df: &DataFrame, name: &str) -> Vec<String> {
 #[test]
 fn planted_emerging_hot_spots_are_found_with_their_type() {
     let dir = tempfile::tempdir().unwrap();
-    let boundary = dir.path().join("street.geojson");
-    fs::write(&boundary, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"371102001"},"geometry":{"type":"Polygon","coordinates":[[[119.45,35.38],[119.55,35.38],[119.55,35.46],[119.45,35.46],[119.45,35.38]]]}}]}"#).unwrap();
-    let grids = dir.path().join("grids.parquet");
+    let (grids, sim, cases) = simulated_city(dir.path(), "80000");
     let ok = |args: &[&str], code: i32| {
         let out = citygrid(args);
         assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
         out
     };
-    ok(
-        &[
-            "grid",
-            "build",
-            "--boundary",
-            path_str(&boundary),
-            "--out",
-            path_str(&grids),
-        ],
-        0,
-    );
-    let sim = dir.path().join("sim");
-    ok(
-        &[
-            "simulate",
-            "--grid",
-            path_str(&grids),
-            "--cases",
-            "80000",
-            "--out",
-            path_str(&sim),
-        ],
-        0,
-    );
-    let validated = dir.path().join("validated");
-    let cases = validated.join("cases.parquet");
-    ok(
-        &[
-            "validate",
-            "--cases",
-            path_str(&sim.join("cases.parquet")),
-            "--grid",
-            path_str(&grids),
-            "--now",
-            "2026-01-01 00:00",
-            "--out",
-            path_str(&validated),
-        ],
-        1,
-    );
     let out = dir.path().join("emerging.geojson");
     let cube = dir.path().join("cube.parquet");
     let run = ok(

@@ -9,7 +9,7 @@ use grid_analytics::grid_io::read_layer;
 use grid_analytics::table_io::read_table;
 use polars::prelude::*;
 
-use super::{citygrid, citygrid_threads, path_str, repo_root, stderr};
+use super::{citygrid, citygrid_threads, path_str, repo_root, simulated_city, stderr};
 
 fn golden(name: &str) -> PathBuf {
     repo_root()
@@ -111,58 +111,17 @@ fn gi_star_and_local_moran_match_esda_through_the_cli() {
 #[test]
 fn finds_the_planted_hot_spots_of_a_simulated_history() {
     let dir = tempfile::tempdir().unwrap();
-    let boundary = dir.path().join("street.geojson");
-    fs::write(&boundary, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"371102001"},"geometry":{"type":"Polygon","coordinates":[[[119.45,35.38],[119.55,35.38],[119.55,35.46],[119.45,35.46],[119.45,35.38]]]}}]}"#).unwrap();
-    let grids = dir.path().join("grids.parquet");
+    let (grids, sim, cases) = simulated_city(dir.path(), "60000");
     let ok = |args: &[&str], code: i32| {
         let out = citygrid(args);
         assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
     };
-    ok(
-        &[
-            "grid",
-            "build",
-            "--boundary",
-            path_str(&boundary),
-            "--out",
-            path_str(&grids),
-        ],
-        0,
-    );
-    let sim = dir.path().join("sim");
-    ok(
-        &[
-            "simulate",
-            "--grid",
-            path_str(&grids),
-            "--cases",
-            "60000",
-            "--out",
-            path_str(&sim),
-        ],
-        0,
-    );
-    let validated = dir.path().join("validated");
-    ok(
-        &[
-            "validate",
-            "--cases",
-            path_str(&sim.join("cases.parquet")),
-            "--grid",
-            path_str(&grids),
-            "--now",
-            "2026-01-01 00:00",
-            "--out",
-            path_str(&validated),
-        ],
-        1,
-    );
     let out = dir.path().join("hot.parquet");
     ok(
         &[
             "hotspots",
             "--cases",
-            path_str(&validated.join("cases.parquet")),
+            path_str(&cases),
             "--grid",
             path_str(&grids),
             "--permutations",
@@ -213,7 +172,7 @@ fn finds_the_planted_hot_spots_of_a_simulated_history() {
         &[
             "hotspots",
             "--cases",
-            path_str(&validated.join("cases.parquet")),
+            path_str(&cases),
             "--grid",
             path_str(&grids),
             "--from",

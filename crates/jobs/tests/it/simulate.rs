@@ -6,29 +6,12 @@ use std::path::Path;
 
 use grid_analytics::table_io::read_table;
 
-use super::{citygrid, path_str, stderr};
-
-/// A 9 × 9 km street near Rizhao's centre, tiled into 100 m grids.
-fn grids(dir: &Path) -> std::path::PathBuf {
-    let boundary = dir.join("street.geojson");
-    fs::write(&boundary, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"371102001"},"geometry":{"type":"Polygon","coordinates":[[[119.45,35.38],[119.55,35.38],[119.55,35.46],[119.45,35.46],[119.45,35.38]]]}}]}"#).unwrap();
-    let grids = dir.join("grids.parquet");
-    let run = citygrid(&[
-        "grid",
-        "build",
-        "--boundary",
-        path_str(&boundary),
-        "--out",
-        path_str(&grids),
-    ]);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    grids
-}
+use super::{citygrid, path_str, stderr, street_grids};
 
 #[test]
 fn simulates_on_given_grids_reproducibly_with_defects_validation_finds() {
     let dir = tempfile::tempdir().unwrap();
-    let grids = grids(dir.path());
+    let grids = street_grids(dir.path());
     let simulate = |out: &Path, seed: &str| {
         let run = citygrid(&[
             "simulate",
