@@ -28,6 +28,7 @@ pub mod assign;
 pub mod case_schema;
 pub mod convert;
 mod error;
+pub mod forecast;
 pub mod geoparquet;
 pub mod grid_io;
 pub mod hotspot;

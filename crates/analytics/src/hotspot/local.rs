@@ -84,7 +84,7 @@ pub fn two_sided_p(z: f64) -> f64 {
 }
 
 /// Upper tail of the standard normal, 1 − Φ(x), by the complementary error function.
-fn normal_sf(x: f64) -> f64 {
+pub(crate) fn normal_sf(x: f64) -> f64 {
     0.5 * erfc(x / std::f64::consts::SQRT_2)
 }
 

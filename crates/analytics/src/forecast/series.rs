@@ -1,0 +1,409 @@
+//! Time series to forecast: from a validated case table (cases per spatial unit × category group
+//! × day or week, on a complete calendar with zeros) or from any long-format table.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use polars::prelude::*;
+
+use crate::case_schema as cs;
+use crate::error::{Error, PolarsContext, Result};
+use crate::hotspot::{CaseFilter, kept_rows};
+use crate::rejection::{RejectReason, Rejection};
+
+/// The period of a series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freq {
+    /// Days.
+    Day,
+    /// Weeks starting on Monday.
+    Week,
+}
+
+impl Freq {
+    /// Days per period.
+    pub fn days(self) -> i64 {
+        match self {
+            Self::Day => 1,
+            Self::Week => 7,
+        }
+    }
+
+    /// The start of the period holding `day`.
+    pub fn period_of(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            Self::Day => day,
+            Self::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+        }
+    }
+
+    /// The usual season length: 7 for days, 52 for weeks.
+    pub fn season(self) -> usize {
+        match self {
+            Self::Day => 7,
+            Self::Week => 52,
+        }
+    }
+}
+
+impl FromStr for Freq {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "day" | "D" => Ok(Self::Day),
+            "week" | "W" => Ok(Self::Week),
+            other => Err(Error::InvalidOption {
+                option: "freq",
+                message: format!("{other:?}: expected day or week"),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Freq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Day => "day",
+            Self::Week => "week",
+        })
+    }
+}
+
+/// One series: an id, the start of its first period, and one value per period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// `unique_id`.
+    pub id: String,
+    /// Start of the first period.
+    pub start: NaiveDate,
+    /// Values, one per period, no gaps.
+    pub values: Vec<f64>,
+}
+
+/// The spatial unit a case series is counted over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Unit grid.
+    Grid,
+    /// Community.
+    Community,
+    /// Street or town.
+    Street,
+    /// County-level district.
+    District,
+}
+
+impl Unit {
+    /// The case-table column holding the unit's code.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Grid => cs::GRID_CODE,
+            Self::Community => cs::COMMUNITY_CODE,
+            Self::Street => cs::STREET_CODE,
+            Self::District => cs::DISTRICT_CODE,
+        }
+    }
+}
+
+impl FromStr for Unit {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "grid" => Ok(Self::Grid),
+            "community" => Ok(Self::Community),
+            "street" => Ok(Self::Street),
+            "district" => Ok(Self::District),
+            other => Err(Error::InvalidOption {
+                option: "unit",
+                message: format!("{other:?}: expected grid, community, street or district"),
+            }),
+        }
+    }
+}
+
+/// How cases are grouped into categories within a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// All cases together.
+    All,
+    /// Component or event.
+    Kind,
+    /// Kind and major class (e.g. `event/05`).
+    Major,
+    /// Kind and class code.
+    Class,
+    /// Source channel.
+    Source,
+}
+
+impl FromStr for Group {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "all" => Ok(Self::All),
+            "kind" => Ok(Self::Kind),
+            "major" => Ok(Self::Major),
+            "class" => Ok(Self::Class),
+            "source" => Ok(Self::Source),
+            other => Err(Error::InvalidOption {
+                option: "group",
+                message: format!("{other:?}: expected all, kind, major, class or source"),
+            }),
+        }
+    }
+}
+
+fn text(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    let column = df
+        .column(name)
+        .map_err(|_| Error::MissingColumn {
+            table: "case table".to_owned(),
+            column: name.to_owned(),
+            available: df
+                .get_column_names()
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?
+        .cast(&DataType::String)
+        .context(|| format!("column {name:?}"))?;
+    Ok(column
+        .str()
+        .context(|| format!("column {name:?}"))?
+        .iter()
+        .map(|v| v.map(str::to_owned))
+        .collect())
+}
+
+/// Case counts per (unit, group) and period over a common calendar from the first to the last
+/// period with a kept case (or `from` .. `to`, `to` exclusive), zeros included. Series ids are
+/// the unit code, or `unit/group` when grouped. Only (unit, group) pairs with at least one case
+/// get a series; cases without a unit code are left out.
+pub fn case_series(
+    cases: &DataFrame,
+    unit: Unit,
+    group: Group,
+    freq: Freq,
+    filter: &CaseFilter,
+) -> Result<Vec<Series>> {
+    let keep = kept_rows(cases, filter)?;
+    let units = text(cases, unit.column())?;
+    let groups: Vec<Option<String>> = match group {
+        Group::All => vec![None; cases.height()],
+        Group::Source => text(cases, cs::SOURCE)?,
+        Group::Kind | Group::Major | Group::Class => {
+            let kind = text(cases, cs::KIND)?;
+            let class = text(cases, cs::CLASS_CODE)?;
+            kind.into_iter()
+                .zip(class)
+                .map(|(k, c)| {
+                    let k = k.unwrap_or_default();
+                    Some(match group {
+                        Group::Kind => k,
+                        Group::Major => {
+                            format!("{k}/{}", c.unwrap_or_default().get(..2).unwrap_or(""))
+                        }
+                        _ => format!("{k}/{}", c.unwrap_or_default()),
+                    })
+                })
+                .collect()
+        }
+    };
+    let reported = cases
+        .column(cs::REPORTED_AT)
+        .map_err(|_| Error::MissingColumn {
+            table: "case table".to_owned(),
+            column: cs::REPORTED_AT.to_owned(),
+            available: String::new(),
+        })?
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+        .and_then(|c| c.cast(&DataType::Int64))
+        .context(|| "column \"reported_at\"".to_owned())?;
+    let reported = reported
+        .i64()
+        .context(|| "column \"reported_at\"".to_owned())?;
+    let mut counts: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
+    for i in (0..cases.height()).filter(|&i| keep[i]) {
+        let (Some(u), Some(ms)) = (&units[i], reported.get(i)) else {
+            continue;
+        };
+        let Some(day) = chrono::DateTime::from_timestamp_millis(ms).map(|t| t.naive_utc().date())
+        else {
+            continue;
+        };
+        let id = match &groups[i] {
+            None => u.clone(),
+            Some(g) => format!("{u}/{g}"),
+        };
+        *counts
+            .entry(id)
+            .or_default()
+            .entry(freq.period_of(day))
+            .or_default() += 1.0;
+    }
+    let first = filter.from.map(|f| freq.period_of(f.date())).or_else(|| {
+        counts
+            .values()
+            .filter_map(|c| c.keys().next().copied())
+            .min()
+    });
+    let last = match filter.to {
+        Some(t) => Some(freq.period_of(t.date() - Duration::days(1))),
+        None => counts
+            .values()
+            .filter_map(|c| c.keys().next_back().copied())
+            .max(),
+    };
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(Vec::new());
+    };
+    let len = ((last - first).num_days() / freq.days() + 1).max(0) as usize;
+    Ok(counts
+        .into_iter()
+        .map(|(id, periods)| {
+            let mut values = vec![0.0; len];
+            for (p, n) in periods {
+                let k = (p - first).num_days() / freq.days();
+                if let Some(v) = usize::try_from(k).ok().and_then(|k| values.get_mut(k)) {
+                    *v += n;
+                }
+            }
+            Series {
+                id,
+                start: first,
+                values,
+            }
+        })
+        .collect())
+}
+
+/// Series from a long table (`id`, `time`, `value` columns). Times are dates (or date-times,
+/// whose date counts); each series runs from its first to its last time in steps of `freq`,
+/// periods without a row count as 0. Rows with an empty or unreadable id, time or value, or a
+/// time off the series' step, are rejected with their reason; a repeated (id, time) adds up.
+pub fn long_series(
+    df: &DataFrame,
+    id_col: &str,
+    time_col: &str,
+    value_col: &str,
+    freq: Freq,
+) -> Result<(Vec<Series>, Vec<Rejection>)> {
+    let ids = text(df, id_col)?;
+    let times = text(df, time_col)?;
+    let values = text(df, value_col)?;
+    let mut rejections = Vec::new();
+    let mut rows: BTreeMap<String, Vec<(usize, NaiveDate, f64)>> = BTreeMap::new();
+    for i in 0..df.height() {
+        let reject = |field: &str, reason, detail: String| Rejection {
+            row: i + 1,
+            field: field.to_owned(),
+            reason,
+            detail,
+        };
+        let Some(id) = ids[i].as_ref().filter(|v| !v.trim().is_empty()) else {
+            rejections.push(reject(
+                id_col,
+                RejectReason::MissingField,
+                "empty".to_owned(),
+            ));
+            continue;
+        };
+        let Some(t) = times[i].as_ref() else {
+            rejections.push(reject(
+                time_col,
+                RejectReason::MissingField,
+                "empty".to_owned(),
+            ));
+            continue;
+        };
+        let Some(day) = t
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        else {
+            rejections.push(reject(
+                time_col,
+                RejectReason::InvalidValue,
+                format!("{t:?} is not a date (YYYY-MM-DD)"),
+            ));
+            continue;
+        };
+        let Some(v) = values[i]
+            .as_ref()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+        else {
+            rejections.push(reject(
+                value_col,
+                RejectReason::InvalidValue,
+                format!("{:?} is not a number", values[i].as_deref().unwrap_or("")),
+            ));
+            continue;
+        };
+        rows.entry(id.clone()).or_default().push((i, day, v));
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, mut list) in rows {
+        list.sort_by_key(|r| (r.1, r.0));
+        let start = list[0].1;
+        let end = list[list.len() - 1].1;
+        let len = ((end - start).num_days() / freq.days() + 1) as usize;
+        let mut values = vec![0.0; len];
+        for (i, day, v) in list {
+            let offset = (day - start).num_days();
+            if offset % freq.days() != 0 {
+                rejections.push(Rejection {
+                    row: i + 1,
+                    field: time_col.to_owned(),
+                    reason: RejectReason::InvalidValue,
+                    detail: format!(
+                        "{day} is not a whole number of {freq}s after the series' first time {start}"
+                    ),
+                });
+                continue;
+            }
+            values[(offset / freq.days()) as usize] += v;
+        }
+        out.push(Series { id, start, values });
+    }
+    rejections.sort_by_key(|r| r.row);
+    Ok((out, rejections))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_tables_fill_gaps_and_reject_bad_rows() {
+        let df = df!(
+            "id" => ["a", "a", "a", "b", "b", "", "b"],
+            "ds" => ["2024-01-01", "2024-01-03", "2024-01-03", "2024-01-01", "x", "2024-01-01", "2024-01-02"],
+            "y" => ["1", "2", "3", "4", "5", "6", "n/a"]
+        )
+        .unwrap();
+        let (series, rejected) = long_series(&df, "id", "ds", "y", Freq::Day).unwrap();
+        assert_eq!(series[0].values, [1.0, 0.0, 5.0]);
+        assert_eq!(series[1].values, [4.0]);
+        let rows: Vec<usize> = rejected.iter().map(|r| r.row).collect();
+        assert_eq!(rows, [5, 6, 7]);
+        let weekly = df!("id" => ["w", "w", "w"], "ds" => ["2024-01-01", "2024-01-15", "2024-01-16"], "y" => [1, 2, 3]).unwrap();
+        let (series, rejected) = long_series(&weekly, "id", "ds", "y", Freq::Week).unwrap();
+        assert_eq!(series[0].values, [1.0, 0.0, 2.0]);
+        assert_eq!(rejected[0].row, 3);
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        let sunday = NaiveDate::from_ymd_opt(2024, 1, 7).unwrap();
+        assert_eq!(
+            Freq::Week.period_of(sunday),
+            NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+        );
+    }
+}
