@@ -35,6 +35,8 @@ enum Command {
     Density(commands::density::Args),
     /// Emerging hot spots: space-time Gi* over a case history, trends and categories per grid.
     Emerging(commands::emerging::Args),
+    /// Forecasts per series (statsforecast's models, chosen per series by cross-validation).
+    Forecast(commands::forecast::Args),
     /// Hot and cold spots (Getis-Ord Gi*/Gi) or clusters and outliers (Local Moran) on a layer.
     Hotspots(commands::hotspots::Args),
     /// The nearest components of a class to a place (nearest public toilet, bus shelter…).
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Grid(command) => commands::grid::run(&command),
         Command::Density(args) => commands::density::run(&args),
         Command::Emerging(args) => commands::emerging::run(&args),
+        Command::Forecast(args) => commands::forecast::run(&args),
         Command::Hotspots(args) => commands::hotspots::run(&args),
         Command::Nearest(args) => commands::nearest::run(&args),
         Command::SampleCity(args) => commands::sample_city::run(&args),

@@ -1,9 +1,11 @@
 //! Forecasts of case counts per series: statsforecast's models with its definitions, fallbacks
 //! for short and all-zero series, and forecasts that are never negative.
 
+pub mod evaluate;
 pub mod models;
 pub mod series;
 
+pub use evaluate::{CrossValidation, Scores, choose, cross_validate, cutoffs, score};
 pub use models::{Forecast, Model, forecast};
 pub use series::{Freq, Group, Series, Unit, case_series, long_series};
 

@@ -5,6 +5,7 @@ pub mod convert;
 pub mod density;
 pub mod emerging;
 mod filter;
+pub mod forecast;
 pub mod grid;
 pub mod hotspots;
 pub mod nearest;

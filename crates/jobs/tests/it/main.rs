@@ -4,6 +4,7 @@
 mod assign;
 mod convert;
 mod emerging;
+mod forecast;
 mod grid;
 mod hotspots;
 mod nearest;
