@@ -3,10 +3,12 @@
 
 pub mod evaluate;
 pub mod models;
+pub mod places;
 pub mod series;
 
 pub use evaluate::{CrossValidation, Scores, choose, cross_validate, cutoffs, score};
 pub use models::{Forecast, Model, forecast};
+pub use places::{PlaceScore, place_scores};
 pub use series::{Freq, Group, Series, Unit, case_series, long_series};
 
 use crate::error::Result;
