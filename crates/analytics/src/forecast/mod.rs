@@ -1,11 +1,13 @@
 //! Forecasts of case counts per series: statsforecast's models with its definitions, fallbacks
 //! for short and all-zero series, and forecasts that are never negative.
 
+pub mod coherence;
 pub mod evaluate;
 pub mod models;
 pub mod places;
 pub mod series;
 
+pub use coherence::bottom_up;
 pub use evaluate::{CrossValidation, Scores, choose, cross_validate, cutoffs, score};
 pub use models::{Forecast, Model, forecast};
 pub use places::{PlaceScore, place_scores};

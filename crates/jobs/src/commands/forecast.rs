@@ -6,8 +6,8 @@ use anyhow::{Context, Result};
 use chrono::Duration;
 use grid_analytics::convert::rejected_table;
 use grid_analytics::forecast::{
-    CrossValidation, Freq, Group, Model, Series, Unit, case_series, choose, forecast_series,
-    long_series,
+    CrossValidation, Freq, Group, Model, Series, Unit, bottom_up, case_series, choose,
+    forecast_series, long_series,
 };
 use grid_analytics::table_io::{read_table, rejected_path, write_table};
 use polars::prelude::{BooleanChunked, Column, DataFrame, NewChunkedArray};
@@ -97,6 +97,10 @@ pub struct Args {
     /// Output: .parquet or .csv.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// With --cases --unit grid: also write community, street and district forecasts as the sums
+    /// of their grids' (model BottomUp; bottom-up is the one reconciliation offered so far).
+    #[arg(long)]
+    bottom_up: bool,
     /// Cross-validation scores per series and candidate (.parquet or .csv).
     #[arg(long, value_name = "FILE")]
     metrics_out: Option<PathBuf>,
@@ -207,6 +211,15 @@ pub fn run(args: &Args) -> Result<Outcome> {
         .par_iter()
         .map(|s| one_series(s, &models, auto, &cv, season, levels, args))
         .collect::<Result<_>>()?;
+    let mut rows = rows;
+    if args.bottom_up {
+        if args.cases.is_none() || args.unit != Unit::Grid {
+            return Err(input(anyhow::anyhow!(
+                "--bottom-up needs --cases with --unit grid"
+            )));
+        }
+        rows.push(bottom_up_rows(&rows, args.horizon)?);
+    }
     let mut table = forecast_table(&rows, levels)?;
     write_table(&mut table, &args.out)
         .with_context(|| format!("writing {}", args.out.display()))?;
@@ -300,6 +313,50 @@ fn one_series(
         }
     }
     Ok(rows)
+}
+
+/// Community, street and district rows summed from the grid rows, per model (with `auto`, each
+/// grid's chosen model).
+fn bottom_up_rows(rows: &[Rows], horizon: usize) -> Result<Rows> {
+    let mut by_model: std::collections::BTreeMap<&str, Vec<(String, Vec<f64>)>> =
+        Default::default();
+    let mut dates: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for r in rows {
+        for chunk in r.forecasts.chunks(horizon) {
+            let Some(first) = chunk.first() else { continue };
+            let label = if r.metrics.is_empty() {
+                first.model
+            } else {
+                "auto"
+            };
+            by_model
+                .entry(label)
+                .or_default()
+                .push((first.id.clone(), chunk.iter().map(|f| f.mean).collect()));
+            dates
+                .entry(label)
+                .or_insert_with(|| chunk.iter().map(|f| f.ds.clone()).collect());
+        }
+    }
+    let mut out = Rows::default();
+    for (label, list) in by_model {
+        for unit in [Unit::Community, Unit::Street, Unit::District] {
+            let (sums, _) = bottom_up(&list, unit);
+            for (id, values) in sums {
+                for (k, v) in values.into_iter().enumerate() {
+                    out.forecasts.push(ForecastRow {
+                        id: id.clone(),
+                        ds: dates[label][k].clone(),
+                        model: "BottomUp",
+                        mean: v,
+                        bounds: Vec::new(),
+                        fallback: false,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn level_name(l: f64) -> String {
