@@ -28,7 +28,8 @@ pub enum Model {
     },
     /// Simple exponential smoothing with α chosen by in-sample MSE within `bounds`.
     SesOptimized {
-        /// α's search range (statsforecast: 0.1 to 0.3).
+        /// α's search range (statsforecast 2.1: 0.01 to 0.99 for SESOpt; 0.1 to 0.3 inside
+        /// CrostonOptimized, ADIDA and IMAPA).
         bounds: (f64, f64),
     },
     /// Croston: SES (α 0.1) on demand sizes and on intervals between demands.
@@ -118,7 +119,9 @@ impl FromStr for Model {
             "ses" => Self::Ses {
                 alpha: number(arg, 0.1)?,
             },
-            "sesopt" | "sesoptimized" => Self::SesOptimized { bounds: (0.1, 0.3) },
+            "sesopt" | "sesoptimized" => Self::SesOptimized {
+                bounds: (0.01, 0.99),
+            },
             "crostonclassic" => Self::CrostonClassic,
             "crostonsba" => Self::CrostonSba,
             "crostonoptimized" => Self::CrostonOptimized,
@@ -218,45 +221,74 @@ fn ses(x: &[f64], alpha: f64) -> (f64, f64) {
     (alpha * last + (1.0 - alpha) * level, sse / x.len() as f64)
 }
 
-/// α minimising SES's in-sample MSE within `bounds` (golden-section search to 1e-10), and the
-/// forecast with it.
+/// α minimising SES's in-sample squared one-step error within `bounds` by golden-section
+/// search as statsforecast runs it (`golden_section_ses`): stop when the bracket is narrower than
+/// 1e-12 or the two trial points score exactly the same (a flat series: the middle), and take
+/// the middle of the last bracket. Returns the forecast and α.
 fn ses_optimized(x: &[f64], bounds: (f64, f64)) -> (f64, f64) {
-    let mse = |a: f64| ses(x, a).1;
-    let (mut lo, mut hi) = bounds;
+    let sse = |a: f64| ses(x, a).1;
     let g = (5f64.sqrt() - 1.0) / 2.0;
-    let (mut c, mut d) = (hi - g * (hi - lo), lo + g * (hi - lo));
-    let (mut fc, mut fd) = (mse(c), mse(d));
-    for _ in 0..200 {
-        if (hi - lo).abs() < 1e-10 {
+    let (mut a, mut b) = bounds;
+    let mut c = b - g * (b - a);
+    let mut d = a + g * (b - a);
+    let (mut fc, mut fd) = (sse(c), sse(d));
+    for _ in 0..500 {
+        if b - a <= 1e-12 || fc == fd {
             break;
         }
-        if fc <= fd {
-            hi = d;
+        if fc < fd {
+            b = d;
             d = c;
             fd = fc;
-            c = hi - g * (hi - lo);
-            fc = mse(c);
+            c = b - g * (b - a);
+            fc = sse(c);
         } else {
-            lo = c;
+            a = c;
             c = d;
             fc = fd;
-            d = lo + g * (hi - lo);
-            fd = mse(d);
+            d = a + g * (b - a);
+            fd = sse(d);
         }
     }
-    // The bounds themselves win ties against the interior (a monotone MSE).
-    let mut best = (lo + hi) / 2.0;
-    for candidate in [bounds.0, bounds.1] {
-        if mse(candidate) < mse(best) {
-            best = candidate;
-        }
-    }
-    (ses(x, best).0, best)
+    let alpha = (a + b) / 2.0;
+    (ses(x, alpha).0, alpha)
 }
 
-/// The non-zero values of a series.
+/// One-step residuals of SES (the first is 0: the level starts at the first value).
+fn ses_residuals(x: &[f64], alpha: f64) -> Vec<f64> {
+    let Some(&first) = x.first() else {
+        return Vec::new();
+    };
+    let mut level = first;
+    let mut out = vec![0.0];
+    for w in x.windows(2) {
+        level = alpha * w[0] + (1.0 - alpha) * level;
+        out.push(w[1] - level);
+    }
+    out
+}
+
+/// SES's intervals (statsforecast's `predict`): σ from the one-step residuals over n − 1, and
+/// σ_h = σ √(1 + (h − 1) α²).
+fn ses_intervals(
+    x: &[f64],
+    alpha: f64,
+    mean: &[f64],
+    levels: &[f64],
+) -> Vec<(f64, Vec<f64>, Vec<f64>)> {
+    if x.len() < 2 || levels.is_empty() {
+        return Vec::new();
+    }
+    let s = sigma(ses_residuals(x, alpha).into_iter(), x.len() - 1);
+    let sh: Vec<f64> = (0..mean.len())
+        .map(|k| s * (1.0 + k as f64 * alpha * alpha).sqrt())
+        .collect();
+    normal_intervals(mean, &sh, levels)
+}
+
+/// The demands (positive values) of a series.
 fn demand(y: &[f64]) -> Vec<f64> {
-    y.iter().copied().filter(|v| *v != 0.0).collect()
+    y.iter().copied().filter(|v| *v > 0.0).collect()
 }
 
 /// Intervals between non-zero values, the first counted from before the series
@@ -373,14 +405,17 @@ pub fn forecast(
                 intervals: Vec::new(),
             }
         }
-        Model::Ses { alpha } => Forecast {
-            mean: flat(ses(y, alpha).0),
-            intervals: Vec::new(),
-        },
-        Model::SesOptimized { bounds } => Forecast {
-            mean: flat(ses_optimized(y, bounds).0),
-            intervals: Vec::new(),
-        },
+        Model::Ses { alpha } => {
+            let mean = flat(ses(y, alpha).0);
+            let intervals = ses_intervals(y, alpha, &mean, levels);
+            Forecast { mean, intervals }
+        }
+        Model::SesOptimized { bounds } => {
+            let (level, alpha) = ses_optimized(y, bounds);
+            let mean = flat(level);
+            let intervals = ses_intervals(y, alpha, &mean, levels);
+            Forecast { mean, intervals }
+        }
         Model::CrostonClassic | Model::CrostonSba | Model::CrostonOptimized => {
             let (sizes, gaps) = (demand(y), intervals(y));
             let smooth = |x: &[f64]| match model {

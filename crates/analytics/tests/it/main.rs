@@ -3,3 +3,4 @@
 
 mod esda;
 mod simulate;
+mod statsforecast;
