@@ -2,7 +2,7 @@
 //! `n_windows`, `step_size`), error metrics, and the choice of a model per series by MASE.
 
 use super::forecast_series;
-use super::models::{Forecast, Model};
+use super::models::{Forecast, Intervals, Model};
 use crate::error::{Error, Result};
 
 /// Cross-validation settings.
@@ -139,6 +139,57 @@ pub fn choose(
     Ok((best, scores))
 }
 
+/// Conformal prediction intervals for a model without its own (statsforecast's
+/// `ConformalIntervals`): refit at `n_windows` cutoffs `h` steps apart ending at the series' end,
+/// take each step's absolute errors across the windows, and put mean ± their `level` quantile
+/// (linear interpolation, numpy's default) around `mean`. `None` when the series is too short
+/// for the windows.
+pub fn conformal_intervals(
+    model: &Model,
+    y: &[f64],
+    h: usize,
+    season: usize,
+    n_windows: usize,
+    levels: &[f64],
+    mean: &[f64],
+) -> Option<Intervals> {
+    let cv = CrossValidation {
+        h,
+        n_windows,
+        step_size: h,
+    };
+    let windows = cross_validate(model, y, &cv, season, &[]).ok()?;
+    let errors: Vec<Vec<f64>> = (0..h)
+        .map(|k| {
+            let mut e: Vec<f64> = windows
+                .iter()
+                .filter_map(|(cut, f)| Some((y.get(cut + k)? - f.mean.get(k)?).abs()))
+                .collect();
+            e.sort_by(f64::total_cmp);
+            e
+        })
+        .collect();
+    let quantile = |sorted: &[f64], q: f64| -> f64 {
+        if sorted.is_empty() {
+            return f64::NAN;
+        }
+        let pos = q * (sorted.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+    };
+    Some(
+        levels
+            .iter()
+            .map(|level| {
+                let q: Vec<f64> = errors.iter().map(|e| quantile(e, level / 100.0)).collect();
+                let lo = mean.iter().zip(&q).map(|(m, q)| m - q).collect();
+                let hi = mean.iter().zip(&q).map(|(m, q)| m + q).collect();
+                (*level, lo, hi)
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +224,18 @@ mod tests {
         let s = score(&y, &windows, 7);
         assert_eq!(s.mase, None);
         assert!(s.mae > 0.0 && s.coverage[0].0 == 80.0);
+    }
+
+    #[test]
+    fn conformal_intervals_by_hand() {
+        // Naive on 1..=8 with h 2 and 2 windows: cutoffs 4 and 6; forecasts 4 and 6; errors
+        // step 1: |5−4|, |7−6| = 1, 1; step 2: |6−4|, |8−6| = 2, 2.
+        let y: Vec<f64> = (1..=8).map(f64::from).collect();
+        let out = conformal_intervals(&Model::Naive, &y, 2, 1, 2, &[80.0], &[8.0, 8.0]).unwrap();
+        assert_eq!(out[0].1, [7.0, 6.0]);
+        assert_eq!(out[0].2, [9.0, 10.0]);
+        assert!(
+            conformal_intervals(&Model::Naive, &y[..3], 2, 1, 2, &[80.0], &[3.0, 3.0]).is_none()
+        );
     }
 }

@@ -8,7 +8,9 @@ pub mod places;
 pub mod series;
 
 pub use coherence::bottom_up;
-pub use evaluate::{CrossValidation, Scores, choose, cross_validate, cutoffs, score};
+pub use evaluate::{
+    CrossValidation, Scores, choose, conformal_intervals, cross_validate, cutoffs, score,
+};
 pub use models::{Forecast, Model, forecast};
 pub use places::{PlaceScore, place_scores};
 pub use series::{Freq, Group, Series, Unit, case_series, long_series};

@@ -136,13 +136,16 @@ impl FromStr for Model {
     }
 }
 
+/// Prediction intervals: (level in %, lower bounds, upper bounds) per level.
+pub type Intervals = Vec<(f64, Vec<f64>, Vec<f64>)>;
+
 /// A point forecast with prediction intervals at some levels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Forecast {
     /// Mean forecast, one per step.
     pub mean: Vec<f64>,
     /// (level in %, lower, upper) per requested level, when the model has intervals.
-    pub intervals: Vec<(f64, Vec<f64>, Vec<f64>)>,
+    pub intervals: Intervals,
 }
 
 /// The standard normal quantile, by Acklam's rational approximation refined with one Halley
@@ -270,12 +273,7 @@ fn ses_residuals(x: &[f64], alpha: f64) -> Vec<f64> {
 
 /// SES's intervals (statsforecast's `predict`): σ from the one-step residuals over n − 1, and
 /// σ_h = σ √(1 + (h − 1) α²).
-fn ses_intervals(
-    x: &[f64],
-    alpha: f64,
-    mean: &[f64],
-    levels: &[f64],
-) -> Vec<(f64, Vec<f64>, Vec<f64>)> {
+fn ses_intervals(x: &[f64], alpha: f64, mean: &[f64], levels: &[f64]) -> Intervals {
     if x.len() < 2 || levels.is_empty() {
         return Vec::new();
     }

@@ -7,7 +7,7 @@ use chrono::Duration;
 use grid_analytics::convert::rejected_table;
 use grid_analytics::forecast::{
     CrossValidation, Freq, Group, Model, Series, Unit, bottom_up, case_series, choose,
-    forecast_series, long_series,
+    conformal_intervals, forecast_series, long_series,
 };
 use grid_analytics::table_io::{read_table, rejected_path, write_table};
 use polars::prelude::{BooleanChunked, Column, DataFrame, NewChunkedArray};
@@ -35,8 +35,9 @@ const AUTO: [&str; 9] = [
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Writes OUT with one row per series, step and model: unique_id, ds (start \
-of the period), model, mean, lo_<level>/hi_<level> where the model has intervals, fallback (true \
-where a series too short for the model got Naive). Forecasts are never negative. With --models \
+of the period), model, mean, lo_<level>/hi_<level> (the model's own intervals, or conformal ones \
+from the absolute errors of max(--windows, 2) cross-validation windows), fallback (true where a \
+series too short for the model got Naive). Forecasts are never negative. With --models \
 auto each series gets the candidate with the lowest cross-validated MASE (rolling origin: \
 --windows cutoffs --step-size apart, each forecasting --horizon steps); --metrics-out writes every \
 candidate's MAE, RMSE, MASE and interval coverage per series."
@@ -293,7 +294,27 @@ fn one_series(
     let days = args.freq.days();
     let next = s.start + Duration::days(days * s.values.len() as i64);
     for model in &chosen {
-        let f = forecast_series(model, &s.values, args.horizon, season, levels)?;
+        let mut f = forecast_series(model, &s.values, args.horizon, season, levels)?;
+        // Models without their own intervals get conformal ones from cross-validation errors.
+        if f.forecast.intervals.is_empty() && !levels.is_empty() {
+            let windows = args.windows.max(2);
+            if let Some(mut intervals) = conformal_intervals(
+                &f.model,
+                &s.values,
+                args.horizon,
+                season,
+                windows,
+                levels,
+                &f.forecast.mean,
+            ) {
+                for (_, lo, hi) in &mut intervals {
+                    for v in lo.iter_mut().chain(hi.iter_mut()) {
+                        *v = v.max(0.0);
+                    }
+                }
+                f.forecast.intervals = intervals;
+            }
+        }
         for k in 0..args.horizon {
             let ds = (next + Duration::days(days * k as i64)).to_string();
             let bounds = f

@@ -105,6 +105,15 @@ fn forecasts_a_long_table_and_chooses_by_cross_validation() {
     assert_eq!(l.height(), 3 * 2 * 2);
     let names: Vec<String> = l.get_column_names().iter().map(|c| c.to_string()).collect();
     assert!(names.contains(&"lo_90".to_owned()) && names.contains(&"hi_90".to_owned()));
+    // Croston has no intervals of its own: conformal ones from cross-validation errors, except
+    // on the series too short for two windows (Naive has its own everywhere).
+    let lo = l.column("lo_90").unwrap().cast(&DataType::Float64).unwrap();
+    let lo = lo.f64().unwrap();
+    let (ids, models) = (texts(&l, "unique_id"), texts(&l, "model"));
+    for i in 0..l.height() {
+        let expected = !(ids[i] == "short" && models[i] == "CrostonSBA");
+        assert_eq!(lo.get(i).is_some(), expected, "{} {}", ids[i], models[i]);
+    }
 }
 
 #[test]
