@@ -3,6 +3,7 @@
 
 use grid_core::weights::SpatialWeights;
 use rand::RngExt;
+use rand::seq::SliceRandom;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -296,8 +297,15 @@ fn lag_of(x: &[f64], w: &SpatialWeights, i: usize) -> f64 {
 /// The conditional permutation test: for each feature, its own value stays and its neighbours'
 /// values are drawn without replacement from the other n − 1, `permutations` times; `stat` turns
 /// a simulated weighted neighbour sum into the statistic compared with `observed`. Counts are
-/// kept, not the simulations. Each feature draws from its own stream keyed by the seed and its
-/// position, so the result does not depend on the thread count.
+/// kept, not the simulations.
+///
+/// Two ways to draw, both deterministic for a seed whatever the thread count:
+/// - large layers (n > R · (k_max + 1)): one seeded shuffle of all values is read in order from a
+///   random offset per feature, skipping the feature itself; each permutation takes the next k
+///   values, so every simulated neighbourhood is a uniform random k-subset of the others, the R
+///   subsets of one feature are disjoint, and memory is read sequentially (random reads into the
+///   value array were the cost at a million cells);
+/// - otherwise each feature draws indices from its own stream keyed by the seed and its position.
 fn permutation_p(
     x: &[f64],
     w: &SpatialWeights,
@@ -305,8 +313,28 @@ fn permutation_p(
     stat: impl Fn(usize, f64) -> f64 + Sync,
     observed: &[f64],
 ) -> Vec<Option<f64>> {
+    let sequential =
+        x.len() as u64 > u64::from(test.permutations) * (w.max_neighbours() as u64 + 1);
+    permutation_p_drawn(x, w, test, stat, observed, sequential)
+}
+
+/// [`permutation_p`] with the way of drawing chosen.
+fn permutation_p_drawn(
+    x: &[f64],
+    w: &SpatialWeights,
+    test: &Permutations,
+    stat: impl Fn(usize, f64) -> f64 + Sync,
+    observed: &[f64],
+    sequential: bool,
+) -> Vec<Option<f64>> {
     let n = x.len();
     let r = test.permutations;
+    let shuffled: Option<(Vec<u32>, Vec<f64>)> = sequential.then(|| {
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.shuffle(&mut stream(test.seed, Purpose::Permutations, &[u64::MAX]));
+        let values = order.iter().map(|&j| x[j as usize]).collect();
+        (order, values)
+    });
     (0..n)
         .into_par_iter()
         .map_init(Vec::new, |drawn: &mut Vec<usize>, i| {
@@ -318,16 +346,33 @@ fn permutation_p(
             let mut rng = stream(test.seed, Purpose::Permutations, &[i as u64]);
             let (mut ge, mut le) = (0u32, 0u32);
             let obs = observed[i];
+            let mut pos = rng.random_range(0..n);
             for _ in 0..r {
-                drawn.clear();
-                while drawn.len() < k {
-                    let pick = rng.random_range(0..n - 1);
-                    let j = if pick >= i { pick + 1 } else { pick };
-                    if !drawn.contains(&j) {
-                        drawn.push(j);
+                let lag: f64 = match &shuffled {
+                    Some((order, values)) => {
+                        let mut sum = 0.0;
+                        let mut taken = 0;
+                        while taken < k {
+                            if order[pos] as usize != i {
+                                sum += ws[taken] * values[pos];
+                                taken += 1;
+                            }
+                            pos = if pos + 1 == n { 0 } else { pos + 1 };
+                        }
+                        sum
                     }
-                }
-                let lag: f64 = drawn.iter().zip(ws).map(|(&j, wij)| wij * x[j]).sum();
+                    None => {
+                        drawn.clear();
+                        while drawn.len() < k {
+                            let pick = rng.random_range(0..n - 1);
+                            let j = if pick >= i { pick + 1 } else { pick };
+                            if !drawn.contains(&j) {
+                                drawn.push(j);
+                            }
+                        }
+                        drawn.iter().zip(ws).map(|(&j, wij)| wij * x[j]).sum()
+                    }
+                };
                 let s = stat(i, lag);
                 ge += u32::from(s >= obs);
                 le += u32::from(s <= obs);
@@ -410,6 +455,51 @@ mod tests {
         // Own value high, neighbour's exactly average (0 counts as low): HL.
         assert_eq!(out.quadrant[4], Some(4));
         assert_eq!(out.quadrant[0], Some(3));
+    }
+
+    #[test]
+    fn both_ways_of_drawing_give_the_same_p_values_within_sampling_error() {
+        // A 150 × 150 rook lattice, 199 permutations drawn both ways.
+        let side = 150usize;
+        let mut lists = vec![Vec::new(); side * side];
+        for r in 0..side {
+            for c in 0..side {
+                let i = r * side + c;
+                if c + 1 < side {
+                    lists[i].push((i + 1) as u32);
+                    lists[i + 1].push(i as u32);
+                }
+                if r + 1 < side {
+                    lists[i].push((i + side) as u32);
+                    lists[i + side].push(i as u32);
+                }
+            }
+        }
+        let w = SpatialWeights::from_lists(lists);
+        let x: Vec<f64> = (0..side * side).map(|i| ((i * 7919) % 13) as f64).collect();
+        let test = Permutations {
+            permutations: 199,
+            seed: 3,
+            pseudo_p: PseudoP::Directed,
+        };
+        let observed: Vec<f64> = (0..x.len()).map(|i| lag_of(&x, &w, i) + x[i]).collect();
+        let run = |sequential: bool| {
+            permutation_p_drawn(&x, &w, &test, |i, lag| lag + x[i], &observed, sequential)
+        };
+        let (fast, slow) = (run(true), run(false));
+        // The two estimates of each p differ by sampling error only: sd √(2p(1−p)/199).
+        // Beyond 3 sd: 0.3 % expected under a normal approximation (skewed near p = 0).
+        let mut beyond = 0;
+        let mut mean_diff = 0.0;
+        for (a, b) in fast.iter().zip(&slow) {
+            let (a, b) = (a.unwrap(), b.unwrap());
+            let sd = (2.0 * b * (1.0 - b) / 199.0).sqrt() + 0.005;
+            beyond += usize::from((a - b).abs() > 3.0 * sd);
+            mean_diff += a - b;
+        }
+        assert!(beyond * 100 < fast.len(), "{beyond} of {}", fast.len());
+        let mean_diff = mean_diff / fast.len() as f64;
+        assert!(mean_diff.abs() < 0.002, "{mean_diff}");
     }
 
     #[test]
