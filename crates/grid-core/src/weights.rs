@@ -293,16 +293,25 @@ impl SpatialWeights {
         Self::from_lists(lists)
     }
 
-    /// Every other point within `threshold` (inclusive), binary. `None` uses
-    /// [`SpatialWeights::min_threshold`].
+    /// Every other point within `threshold` (inclusive, comparing squared distances as scipy
+    /// and libpysal do), binary. `None` uses [`SpatialWeights::min_threshold`] and compares with
+    /// the largest squared nearest-neighbour distance itself, so that no point is left alone by
+    /// rounding (libpysal's `min_threshold_distance` can leave one out: √d² squared may fall
+    /// below d²).
     pub fn distance_band(points: &[Coord], threshold: Option<f64>) -> Self {
-        let threshold = threshold.unwrap_or_else(|| Self::min_threshold(points));
+        let (threshold, squared) = match threshold {
+            Some(t) => (t, t * t),
+            None => {
+                let d2 = max_nearest_d2(points);
+                (d2.sqrt(), d2)
+            }
+        };
         let tree = point_tree(points);
         let lists = points
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                tree.locate_within_distance([p.x, p.y], threshold * threshold)
+                tree.locate_within_distance([p.x, p.y], squared)
                     .map(|hit| hit.data)
                     .filter(|&j| j as usize != i)
                     .collect()
@@ -316,19 +325,7 @@ impl SpatialWeights {
     /// The smallest distance at which every point has a neighbour: the largest
     /// nearest-neighbour distance (0 for fewer than two points).
     pub fn min_threshold(points: &[Coord]) -> f64 {
-        if points.len() < 2 {
-            return 0.0;
-        }
-        let tree = point_tree(points);
-        points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                tree.nearest_neighbor_iter_with_distance_2(&[p.x, p.y])
-                    .find(|(hit, _)| hit.data as usize != i)
-                    .map_or(0.0, |(_, d2)| d2.sqrt())
-            })
-            .fold(0.0, f64::max)
+        max_nearest_d2(points).sqrt()
     }
 
     /// H3 cells within `k` grid steps of each cell, among the given cells (binary). Cells that
@@ -516,6 +513,23 @@ fn collinear_overlap(s: (Coord, Coord), t: (Coord, Coord), tolerance: f64) -> f6
     } else {
         0.0
     }
+}
+
+/// The largest squared distance from a point to its nearest other point.
+fn max_nearest_d2(points: &[Coord]) -> f64 {
+    if points.len() < 2 {
+        return 0.0;
+    }
+    let tree = point_tree(points);
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            tree.nearest_neighbor_iter_with_distance_2(&[p.x, p.y])
+                .find(|(hit, _)| hit.data as usize != i)
+                .map_or(0.0, |(_, d2)| d2)
+        })
+        .fold(0.0, f64::max)
 }
 
 /// A vertex by the bits of its coordinates.

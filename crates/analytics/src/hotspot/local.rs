@@ -176,15 +176,14 @@ pub fn getis_ord(
 ) -> Result<GetisOrd> {
     check_values(x, w)?;
     let n = x.len();
-    let total: f64 = x.iter().sum();
-    let total2: f64 = x.iter().map(|v| v * v).sum();
-    let nf = n as f64;
-    if star {
-        let mean = total / nf;
-        if total2 / nf - mean * mean <= 0.0 {
-            return Err(zero_variance());
-        }
+    if x.iter().all(|v| *v == x[0]) {
+        return Err(zero_variance());
     }
+    let total: f64 = x.iter().sum();
+    let nf = n as f64;
+    // Centred sums (two passes) keep the variance exact for large values with a small spread.
+    let mu = total / nf;
+    let centred2: f64 = x.iter().map(|v| (v - mu) * (v - mu)).sum();
     let per_feature: Vec<(Option<f64>, Option<f64>)> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -198,15 +197,15 @@ pub fn getis_ord(
             let (sum_x, mean, sd, m, numerator) = if star {
                 wsum += 1.0;
                 w2 += 1.0;
-                let mean = total / nf;
-                let sd = (total2 / nf - mean * mean).max(0.0).sqrt();
-                (total, mean, sd, nf, lag + x[i])
+                (total, mu, (centred2 / nf).sqrt(), nf, lag + x[i])
             } else {
+                // The other n − 1 values: Σ(x_j − μ) over them is −(x_i − μ), so their mean is
+                // μ − (x_i − μ)/m and their centred sum of squares drops (x_i − μ)²(1 + 1/m).
                 let m = nf - 1.0;
+                let d = x[i] - mu;
                 let others = total - x[i];
-                let mean = others / m;
-                let sd = ((total2 - x[i] * x[i]) / m - mean * mean).max(0.0).sqrt();
-                (others, mean, sd, m, lag)
+                let ss = (centred2 - d * d * (1.0 + 1.0 / m)).max(0.0);
+                (others, mu - d / m, (ss / m).sqrt(), m, lag)
             };
             let g = if sum_x != 0.0 {
                 Some(numerator / sum_x)

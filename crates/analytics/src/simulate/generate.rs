@@ -654,6 +654,15 @@ impl World<'_> {
                     };
                     let source = self.source(&mut r, grid, p.class, day);
                     let at = date.and_time(time_of_day(source, &mut r));
+                    // A repeat never comes before its parent: on the parent's day, after it.
+                    let at = if at > p.at {
+                        at
+                    } else {
+                        p.at + Duration::seconds((delay * 86_400.0) as i64 + 60)
+                    };
+                    if at.date() >= end {
+                        continue;
+                    }
                     children.push(RawCase {
                         key: child_key,
                         at,

@@ -260,7 +260,7 @@ pub fn simulate(input: &SimulationInput<'_>, config: &SimulationConfig) -> Resul
                 .unwrap_or(0)
         })
         .collect();
-    let world = World {
+    let mut world = World {
         seed,
         index: input.grids,
         city: &city,
@@ -277,21 +277,50 @@ pub fn simulate(input: &SimulationInput<'_>, config: &SimulationConfig) -> Resul
         office_of,
     };
 
-    // Primary cases day by day, then near repeats generation by generation.
-    let mut all: Vec<RawCase> = (0..days.len())
-        .into_par_iter()
-        .flat_map_iter(|d| world.day_cases(d))
-        .collect();
-    let mut generation = 0;
-    loop {
-        let children = world.offspring(&all[generation..]);
-        if children.is_empty() {
-            break;
+    // Primary cases day by day, then near repeats generation by generation; suppressed and
+    // late repeats can leave fewer than asked, so draw again with more headroom if they do.
+    let draw = |world: &World<'_>| -> Vec<RawCase> {
+        let mut all: Vec<RawCase> = (0..days.len())
+            .into_par_iter()
+            .flat_map_iter(|d| world.day_cases(d))
+            .collect();
+        let mut generation = 0;
+        loop {
+            let children = world.offspring(&all[generation..]);
+            if children.is_empty() {
+                break;
+            }
+            generation = all.len();
+            all.extend(children);
         }
-        generation = all.len();
-        all.extend(children);
+        all.retain(|c| world.survives(c));
+        all
+    };
+    let mut all = draw(&world);
+    let mut attempt = 0;
+    while (all.len() as u64) < config.cases {
+        attempt += 1;
+        if attempt > 4 {
+            return Err(Error::InvalidOption {
+                option: "cases",
+                message: format!(
+                    "{} drawn of {} asked even with {:.0} % headroom: the grid layer is too small for this many cases",
+                    all.len(),
+                    config.cases,
+                    (headroom * 1.25f64.powi(4) - 1.0) * 100.0
+                ),
+            });
+        }
+        world.drivers = generate::drivers(
+            &city,
+            &world.classes,
+            &laid,
+            &clusters,
+            &days,
+            config.cases as f64 * headroom * 1.25f64.powi(attempt),
+        );
+        all = draw(&world);
     }
-    all.retain(|c| world.survives(c));
     all.par_sort_unstable_by(|a, b| a.at.cmp(&b.at).then(a.key.cmp(&b.key)));
     let drawn = all.len();
     if drawn as u64 > config.cases {

@@ -235,9 +235,9 @@ fn profile(kind: PlantType, months: usize, seed: u64, id: usize) -> (Vec<f64>, V
 }
 
 /// Places one cluster of each [`PlantType`]: hot spots in moderately busy areas (40th–80th
-/// percentile of `base`), cold and oscillating spots in the busiest 3 % (only there can a drop
-/// be significant), every centre at least 2 km from the others. Types that find no room are
-/// left out.
+/// percentile of `base`), cold and oscillating spots in the busiest tenth (where a drop has the
+/// best chance to be significant), every centre at least 2 km from the others. Types that find
+/// no room are left out.
 pub(crate) fn plant_clusters(
     city: &CityModel,
     base: &[f64],

@@ -117,7 +117,15 @@ fn weights_match_libpysal() {
             pairs(&weights_csv(&format!("{name}_w_knn4.csv"), n)),
             "{name} knn4"
         );
-        let band = SpatialWeights::distance_band(&l.points, None);
+        // libpysal's band is its min_threshold_distance compared squared: with that number the
+        // pairs agree. citygrid's default band compares with the squared distance itself.
+        let threshold = SpatialWeights::min_threshold(&l.points);
+        assert!(
+            SpatialWeights::distance_band(&l.points, None)
+                .islands()
+                .is_empty()
+        );
+        let band = SpatialWeights::distance_band(&l.points, Some(threshold));
         assert_eq!(
             pairs(&band),
             pairs(&weights_csv(&format!("{name}_w_band.csv"), n)),
@@ -144,9 +152,16 @@ fn weights_match_libpysal() {
         .filter(|&i| ours.neighbours(i) != theirs.neighbours(i))
         .collect();
     assert!(differing.iter().all(|i| tied.contains(i)), "{differing:?}");
-    let band = SpatialWeights::distance_band(&l.points, None);
-    assert_eq!(band.threshold(), Some(21.319_005_605_327_842));
+    let threshold = SpatialWeights::min_threshold(&l.points);
+    assert_eq!(threshold, 21.319_005_605_327_842);
+    let band = SpatialWeights::distance_band(&l.points, Some(threshold));
     assert_eq!(pairs(&band), pairs(&weights_csv("baltim_w_band.csv", n)));
+    // libpysal leaves site 101 alone: five pairs lie exactly at the threshold, whose square
+    // rounds below their squared distance. citygrid's default band keeps them.
+    assert_eq!(band.islands(), [101]);
+    let default = SpatialWeights::distance_band(&l.points, None);
+    assert!(default.islands().is_empty());
+    assert_eq!(pairs(&default).len(), pairs(&band).len() + 10);
 }
 
 /// The statistics esda computed on each dataset, variable and weights.

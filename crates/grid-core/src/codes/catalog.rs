@@ -56,7 +56,7 @@ pub struct ComponentClass {
     /// The department usually responsible (a default; each component records its own).
     pub typical_department: String,
     /// Disposal time limit for problems with this kind of component, if the table gives one
-    /// (the 2013 tables do not; a city sets its own in a local table).
+    /// (the bundled std2013 limits are the project's assumption; a city overrides them).
     pub time_limit: Option<TimeLimit>,
     /// Where it came from.
     pub origin: ClassOrigin,

@@ -99,7 +99,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// With --cases --unit grid: also write community, street and district forecasts as the sums
-    /// of their grids' (model BottomUp; bottom-up is the one reconciliation offered so far).
+    /// of their grids' (model BottomUp for --models auto, BottomUp(<model>) per listed model;
+    /// bottom-up is the one reconciliation offered so far).
     #[arg(long)]
     bottom_up: bool,
     /// Cross-validation scores per series and candidate (.parquet or .csv).
@@ -111,6 +112,8 @@ pub struct Args {
 struct ForecastRow {
     id: String,
     ds: String,
+    /// The model asked for ("auto" with --models auto), which bottom-up sums group by.
+    requested: &'static str,
     model: &'static str,
     mean: f64,
     /// (lower, upper) per level.
@@ -326,6 +329,7 @@ fn one_series(
             rows.forecasts.push(ForecastRow {
                 id: s.id.clone(),
                 ds,
+                requested: if auto { "auto" } else { model.name() },
                 model: f.model.name(),
                 mean: f.forecast.mean[k],
                 bounds,
@@ -345,11 +349,7 @@ fn bottom_up_rows(rows: &[Rows], horizon: usize) -> Result<Rows> {
     for r in rows {
         for chunk in r.forecasts.chunks(horizon) {
             let Some(first) = chunk.first() else { continue };
-            let label = if r.metrics.is_empty() {
-                first.model
-            } else {
-                "auto"
-            };
+            let label = first.requested;
             by_model
                 .entry(label)
                 .or_default()
@@ -368,7 +368,8 @@ fn bottom_up_rows(rows: &[Rows], horizon: usize) -> Result<Rows> {
                     out.forecasts.push(ForecastRow {
                         id: id.clone(),
                         ds: dates[label][k].clone(),
-                        model: "BottomUp",
+                        requested: label,
+                        model: bottom_up_name(label),
                         mean: v,
                         bounds: Vec::new(),
                         fallback: false,
@@ -378,6 +379,27 @@ fn bottom_up_rows(rows: &[Rows], horizon: usize) -> Result<Rows> {
         }
     }
     Ok(out)
+}
+
+/// The model name of bottom-up rows: `BottomUp` for the chosen models, `BottomUp(<model>)` for a
+/// listed one.
+fn bottom_up_name(label: &str) -> &'static str {
+    match label {
+        "auto" => "BottomUp",
+        "Naive" => "BottomUp(Naive)",
+        "SeasonalNaive" => "BottomUp(SeasonalNaive)",
+        "HistoricAverage" => "BottomUp(HistoricAverage)",
+        "WindowAverage" => "BottomUp(WindowAverage)",
+        "SES" => "BottomUp(SES)",
+        "SESOpt" => "BottomUp(SESOpt)",
+        "CrostonClassic" => "BottomUp(CrostonClassic)",
+        "CrostonSBA" => "BottomUp(CrostonSBA)",
+        "CrostonOptimized" => "BottomUp(CrostonOptimized)",
+        "TSB" => "BottomUp(TSB)",
+        "ADIDA" => "BottomUp(ADIDA)",
+        "IMAPA" => "BottomUp(IMAPA)",
+        _ => "BottomUp",
+    }
 }
 
 fn level_name(l: f64) -> String {

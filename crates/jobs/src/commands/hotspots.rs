@@ -28,7 +28,7 @@ use crate::exit::{Outcome, input};
 at 99/95/90 % confidence from p, FDR-adjusted with --fdr); for Local Moran: i, quadrant (HH, LH, \
 LL, HL), p_sim and cluster (the quadrant where p_sim is significant at --alpha, else empty). \
 Rows without a number in --value or without a geometry are left out of the analysis and written \
-to OUT's sibling <name>.rejected.<ext> (exit code 1)."
+to OUT's sibling <name>.rejected.parquet (for a .parquet OUT) or <name>.rejected.csv (exit code 1)."
 )]
 pub struct Args {
     /// The layer: polygons (or points for knn/distance weights), GeoJSON or GeoParquet, any CRS.
@@ -91,7 +91,7 @@ pub struct Args {
     /// Significance level of Local Moran clusters.
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
-    /// CRS of the layer when the file does not say (GeoJSON without a crs member is WGS84).
+    /// CRS of the layer, overriding what the file says (GeoJSON without a crs member is WGS84).
     #[arg(long, value_name = "CRS")]
     crs: Option<Crs>,
     /// Projected CRS for distances when the layer is in longitude/latitude.
@@ -261,18 +261,18 @@ pub fn run(args: &Args) -> Result<Outcome> {
         ".geojson or .parquet (GeoParquet) for the hot spot layer",
     )
     .map_err(input)?;
-    let rejected_out = rejected_path(&args.out);
+    // Rejected rows keep their columns but not their geometry: a table, Parquet beside a
+    // GeoParquet output, CSV otherwise.
+    let rejected_out = rejected_path(&args.out).with_extension(match args.out.extension() {
+        Some(e) if e == "parquet" => "parquet",
+        _ => "csv",
+    });
     remove_stale(&rejected_out)?;
     if !rejections.is_empty() {
         let mut rejected = rejected_table(&layer.table, &!&mask, &rejections)
             .context("assembling the rejected rows")?;
-        // Rejected rows keep their columns but not their geometry: write them as a table.
-        let rejected_csv = rejected_out.with_extension(match rejected_out.extension() {
-            Some(e) if e == "parquet" => "parquet",
-            _ => "csv",
-        });
-        write_table(&mut rejected, &rejected_csv)?;
-        report_rejections(&path, &rejections, &rejected_csv);
+        write_table(&mut rejected, &rejected_out)?;
+        report_rejections(&path, &rejections, &rejected_out);
     }
     summarise(&result.table, options.statistic, &result.weights, &args.out);
     Ok(if rejections.is_empty() {
