@@ -428,7 +428,7 @@ impl SpatialWeights {
                 .map(|i| (i + 1).to_string())
                 .collect();
             out.push(format!(
-                "{} features have no neighbours (features {}{}); their statistics are empty",
+                "{} features have no neighbours (features {}{}): no local statistic for them (space-time ones use their own past only)",
                 islands.len(),
                 shown.join(", "),
                 if islands.len() > 10 { ", …" } else { "" }

@@ -142,8 +142,9 @@ pub fn choose(
 /// Conformal prediction intervals for a model without its own (statsforecast's
 /// `ConformalIntervals`): refit at `n_windows` cutoffs `h` steps apart ending at the series' end,
 /// take each step's absolute errors across the windows, and put mean ± their `level` quantile
-/// (linear interpolation, numpy's default) around `mean`. `None` when the series is too short
-/// for the windows.
+/// (linear interpolation, numpy's default) around `mean` — statsforecast's `conformal_error`
+/// method. `None` when the series is too short for the windows or a level is not a percentage
+/// strictly between 0 and 100.
 pub fn conformal_intervals(
     model: &Model,
     y: &[f64],
@@ -153,6 +154,9 @@ pub fn conformal_intervals(
     levels: &[f64],
     mean: &[f64],
 ) -> Option<Intervals> {
+    if levels.iter().any(|l| !(*l > 0.0 && *l < 100.0)) {
+        return None;
+    }
     let cv = CrossValidation {
         h,
         n_windows,

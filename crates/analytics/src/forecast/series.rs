@@ -181,10 +181,11 @@ fn text(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
         .collect())
 }
 
-/// Case counts per (unit, group) and period over a common calendar from the first to the last
-/// period with a kept case (or `from` .. `to`, `to` exclusive), zeros included. Series ids are
-/// the unit code, or `unit/group` when grouped. Only (unit, group) pairs with at least one case
-/// get a series; cases without a unit code are left out.
+/// Case counts per (unit, group) and period over a common calendar of the whole periods from the
+/// first to the last kept case (or within `from` .. `to`, `to` exclusive), zeros included; cases
+/// in a period the window cuts are left out. Series ids are the unit code, or `unit/group` when
+/// grouped. Only (unit, group) pairs with at least one case get a series; cases without a unit
+/// code are left out.
 pub fn case_series(
     cases: &DataFrame,
     unit: Unit,
@@ -229,6 +230,7 @@ pub fn case_series(
         .i64()
         .context(|| "column \"reported_at\"".to_owned())?;
     let mut counts: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
+    let (mut first_day, mut last_day): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     for i in (0..cases.height()).filter(|&i| keep[i]) {
         let (Some(u), Some(ms)) = (&units[i], reported.get(i)) else {
             continue;
@@ -241,28 +243,34 @@ pub fn case_series(
             None => u.clone(),
             Some(g) => format!("{u}/{g}"),
         };
+        first_day = Some(first_day.map_or(day, |d| d.min(day)));
+        last_day = Some(last_day.map_or(day, |d| d.max(day)));
         *counts
             .entry(id)
             .or_default()
             .entry(freq.period_of(day))
             .or_default() += 1.0;
     }
-    let first = filter.from.map(|f| freq.period_of(f.date())).or_else(|| {
-        counts
-            .values()
-            .filter_map(|c| c.keys().next().copied())
-            .min()
-    });
-    let last = match filter.to {
-        Some(t) => Some(freq.period_of(t.date() - Duration::days(1))),
-        None => counts
-            .values()
-            .filter_map(|c| c.keys().next_back().copied())
-            .max(),
-    };
-    let (Some(first), Some(last)) = (first, last) else {
+    // Whole periods only: a week that the window cuts (the data start on a Wednesday, end on a
+    // Tuesday) would look like a drop in cases.
+    let from = filter.from.map(|f| f.date()).or(first_day);
+    let to = filter
+        .to
+        .map(|t| t.date())
+        .or(last_day.map(|d| d + Duration::days(1)));
+    let (Some(from), Some(to)) = (from, to) else {
         return Ok(Vec::new());
     };
+    let step = Duration::days(freq.days());
+    let first = if freq.period_of(from) < from {
+        freq.period_of(from) + step
+    } else {
+        from
+    };
+    let last = freq.period_of(to) - step;
+    if last < first {
+        return Ok(Vec::new());
+    }
     let len = ((last - first).num_days() / freq.days() + 1).max(0) as usize;
     Ok(counts
         .into_iter()
@@ -396,6 +404,59 @@ mod tests {
         let (series, rejected) = long_series(&weekly, "id", "ds", "y", Freq::Week).unwrap();
         assert_eq!(series[0].values, [1.0, 0.0, 2.0]);
         assert_eq!(rejected[0].row, 3);
+    }
+
+    #[test]
+    fn case_series_keep_whole_weeks_only() {
+        // Sunday 2023-01-01 to Wednesday 2023-01-18: whole weeks are 2–8 and 9–15 January.
+        let ms = |d: &str| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_millis()
+        };
+        let days = [
+            "2023-01-01",
+            "2023-01-02",
+            "2023-01-08",
+            "2023-01-09",
+            "2023-01-18",
+        ];
+        let df = DataFrame::new_infer_height(vec![
+            Column::new(cs::GRID_CODE.into(), vec!["371102001001001"; 5]),
+            Column::new(
+                cs::REPORTED_AT.into(),
+                days.iter().map(|d| ms(d)).collect::<Vec<_>>(),
+            )
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap(),
+        ])
+        .unwrap();
+        let weekly = case_series(
+            &df,
+            Unit::Grid,
+            Group::All,
+            Freq::Week,
+            &CaseFilter::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            weekly[0].start,
+            NaiveDate::from_ymd_opt(2023, 1, 2).unwrap()
+        );
+        assert_eq!(weekly[0].values, [2.0, 1.0]);
+        let daily = case_series(
+            &df,
+            Unit::Grid,
+            Group::All,
+            Freq::Day,
+            &CaseFilter::default(),
+        )
+        .unwrap();
+        assert_eq!(daily[0].values.len(), 18);
+        assert_eq!(daily[0].values.iter().sum::<f64>(), 5.0);
     }
 
     #[test]

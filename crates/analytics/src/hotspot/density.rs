@@ -11,9 +11,10 @@ use crate::error::{Error, Result};
 /// ArcGIS's default search radius for kernel density (Silverman's rule of thumb adapted to
 /// space): r = 0.9 · min(SD, √(1/ln 2) · D_m) · n^(−0.2), with SD the standard distance and
 /// D_m the median distance to the mean centre, both weighted by `weights` when given (n is then
-/// their sum). `None` for fewer than two points or points that all coincide.
+/// their sum). `None` for fewer than two points, points that all coincide, or weights that do
+/// not match the points.
 pub fn default_radius(points: &[Coord], weights: Option<&[f64]>) -> Option<f64> {
-    if points.len() < 2 {
+    if points.len() < 2 || weights.is_some_and(|w| w.len() != points.len()) {
         return None;
     }
     let w = |i: usize| weights.map_or(1.0, |w| w[i]);

@@ -121,6 +121,16 @@ pub fn analyse_layer(
     h3_cells: Option<&[u64]>,
     options: &HotspotOptions,
 ) -> Result<HotspotOutput> {
+    if values.len() != geometries.len() {
+        return Err(Error::InvalidOption {
+            option: "values",
+            message: format!(
+                "{} values for {} geometries",
+                values.len(),
+                geometries.len()
+            ),
+        });
+    }
     let weights = layer_weights(options.weights, geometries, h3_cells, options.tolerance)?;
     let warnings = weights.warnings();
     let n = values.len();

@@ -147,6 +147,11 @@ pub fn run(args: &Args) -> Result<Outcome> {
             "--horizon 0: expected at least 1 step"
         )));
     }
+    if args.windows == 0 || args.step_size == Some(0) {
+        return Err(input(anyhow::anyhow!(
+            "--windows and --step-size: expected at least 1"
+        )));
+    }
     if let Some(l) = args.level.iter().find(|l| !(**l > 0.0 && **l < 100.0)) {
         return Err(input(anyhow::anyhow!(
             "--level {l}: expected a percentage between 0 and 100"
