@@ -60,9 +60,9 @@ pub struct CaseCube {
 }
 
 /// Builds the cube of case counts per grid and step. The window runs from `from` (default: the
-/// first kept case's day) to `to` (exclusive; default: the day after the last kept case). Weeks
-/// are counted back from `to`, so the final step is whole and a partial first week is left out
-/// (its cases are counted in `outside`).
+/// first kept case's day) to `to` (exclusive; default: the day after the last kept case). Only
+/// whole steps count: weeks are counted back from `to`, months are the calendar months inside the
+/// window; cases in a partial week or month at either end are counted in `outside`.
 pub fn case_cube(
     cases: &DataFrame,
     filter: &CaseFilter,
@@ -114,26 +114,33 @@ pub fn case_cube(
             message: format!("the window {first} .. {end} is empty"),
         });
     }
-    let starts: Vec<NaiveDate> = match step {
+    // Whole steps only: weeks counted back from the end; calendar months inside the window.
+    let next_month = |d: NaiveDate| {
+        if d.month() == 12 {
+            NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+        }
+    };
+    let (starts, stop): (Vec<NaiveDate>, NaiveDate) = match step {
         Step::Week => {
             let weeks = (end - first).num_days() / 7;
-            (0..weeks)
+            let starts = (0..weeks)
                 .map(|k| end - Duration::days(7 * (weeks - k)))
-                .collect()
+                .collect();
+            (starts, end)
         }
         Step::Month => {
             let mut out = Vec::new();
             let mut d = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
-            while d < end {
-                out.push(d.max(first));
-                d = if d.month() == 12 {
-                    NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
-                } else {
-                    NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
-                }
-                .unwrap_or(end);
+            if d < first {
+                d = next_month(d).unwrap_or(end);
             }
-            out
+            while let Some(next) = next_month(d).filter(|n| *n <= end) {
+                out.push(d);
+                d = next;
+            }
+            (out, d)
         }
     };
     if starts.len() < 2 {
@@ -143,7 +150,7 @@ pub fn case_cube(
         });
     }
     let step_of = |day: NaiveDate| -> Option<usize> {
-        if day >= end || day < starts[0] {
+        if day >= stop || day < starts[0] {
             return None;
         }
         Some(starts.partition_point(|s| *s <= day) - 1)
@@ -153,7 +160,7 @@ pub fn case_cube(
     for (g, day) in kept {
         match step_of(day) {
             Some(s) => in_window.push((g, s)),
-            None => outside += usize::from(day >= first && day < end),
+            None => outside += 1,
         }
     }
     let mut grids: Vec<String> = in_window.iter().map(|(g, _)| (*g).to_owned()).collect();
@@ -228,12 +235,23 @@ mod tests {
             ("B", "2024-02-01 08:00"),
             ("B", "2024-03-15 08:00"),
         ]);
-        let m = case_cube(&df, &CaseFilter::default(), Step::Month, None, None).unwrap();
+        // Calendar months inside 1 January .. 1 April: January A 2; February B 1; March B 1.
+        let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
+        let m = case_cube(
+            &df,
+            &CaseFilter::default(),
+            Step::Month,
+            Some(day(1, 1)),
+            Some(day(4, 1)),
+        )
+        .unwrap();
         assert_eq!(m.grids, ["A", "B"]);
-        assert_eq!(m.starts.len(), 3);
-        assert_eq!(m.starts[0], NaiveDate::from_ymd_opt(2024, 1, 3).unwrap());
-        // January: A 2; February: B 1; March: B 1.
+        assert_eq!(m.starts, [day(1, 1), day(2, 1), day(3, 1)]);
         assert_eq!(m.cube.values, [2.0, 0.0, 0.0, 1.0, 0.0, 1.0]);
+        // From the first case (3 January) to the day after the last (16 March) only February
+        // is whole: fewer than two steps.
+        let err = case_cube(&df, &CaseFilter::default(), Step::Month, None, None).unwrap_err();
+        assert!(err.to_string().contains("fewer than two months"), "{err}");
         // Weeks end on 16 March (the day after the last case): 10 whole weeks from 6 January;
         // the 3 January case falls before them.
         let w = case_cube(&df, &CaseFilter::default(), Step::Week, None, None).unwrap();

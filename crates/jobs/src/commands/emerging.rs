@@ -98,7 +98,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         .map_err(|e| input(anyhow::anyhow!("{cases_name}: {e}")))?;
     if cube.outside > 0 {
         info!(
-            "{} cases fall before the first whole {} and are left out",
+            "{} cases fall in a partial {} at an end of the window and are left out",
             cube.outside, args.step
         );
     }
