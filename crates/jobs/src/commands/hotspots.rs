@@ -304,6 +304,21 @@ fn grid_layer_with_measure(
             ))
         })?
         .cast(&DataType::String)?;
+    // Cases assigned to grids this layer does not have would vanish from the map: say so.
+    let known: std::collections::HashSet<&str> = codes.str()?.iter().flatten().collect();
+    let unknown: Vec<&String> = values
+        .keys()
+        .filter(|g| !known.contains(g.as_str()))
+        .collect();
+    if !unknown.is_empty() {
+        warn!(
+            "{}: {} grid codes with cases are not in {} (first: {}); their cases are left out: validate the cases against these grids",
+            cases.display(),
+            unknown.len(),
+            grid.display(),
+            unknown.iter().min().map_or("", |g| g.as_str())
+        );
+    }
     let zero = matches!(args.measure, Measure::Count | Measure::OpenOverdue).then_some(0.0);
     let column: Vec<Option<f64>> = codes
         .str()?
