@@ -9,7 +9,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
 use crate::case_schema as cs;
-use crate::error::{Error, PolarsContext, Result};
+use crate::error::{Error, Result};
+use crate::hotspot::measure::{case_text, reported_millis};
 use crate::hotspot::{CaseFilter, kept_rows};
 use crate::rejection::{RejectReason, Rejection};
 
@@ -158,29 +159,6 @@ impl FromStr for Group {
     }
 }
 
-fn text(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let column = df
-        .column(name)
-        .map_err(|_| Error::MissingColumn {
-            table: "case table".to_owned(),
-            column: name.to_owned(),
-            available: df
-                .get_column_names()
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?
-        .cast(&DataType::String)
-        .context(|| format!("column {name:?}"))?;
-    Ok(column
-        .str()
-        .context(|| format!("column {name:?}"))?
-        .iter()
-        .map(|v| v.map(str::to_owned))
-        .collect())
-}
-
 /// Case counts per (unit, group) and period over a common calendar of the whole periods from the
 /// first to the last kept case (or within `from` .. `to`, `to` exclusive), zeros included; cases
 /// in a period the window cuts are left out. Series ids are the unit code, or `unit/group` when
@@ -194,13 +172,13 @@ pub fn case_series(
     filter: &CaseFilter,
 ) -> Result<Vec<Series>> {
     let keep = kept_rows(cases, filter)?;
-    let units = text(cases, unit.column())?;
+    let units = case_text(cases, unit.column())?;
     let groups: Vec<Option<String>> = match group {
         Group::All => vec![None; cases.height()],
-        Group::Source => text(cases, cs::SOURCE)?,
+        Group::Source => case_text(cases, cs::SOURCE)?,
         Group::Kind | Group::Major | Group::Class => {
-            let kind = text(cases, cs::KIND)?;
-            let class = text(cases, cs::CLASS_CODE)?;
+            let kind = case_text(cases, cs::KIND)?;
+            let class = case_text(cases, cs::CLASS_CODE)?;
             kind.into_iter()
                 .zip(class)
                 .map(|(k, c)| {
@@ -216,23 +194,11 @@ pub fn case_series(
                 .collect()
         }
     };
-    let reported = cases
-        .column(cs::REPORTED_AT)
-        .map_err(|_| Error::MissingColumn {
-            table: "case table".to_owned(),
-            column: cs::REPORTED_AT.to_owned(),
-            available: String::new(),
-        })?
-        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
-        .and_then(|c| c.cast(&DataType::Int64))
-        .context(|| "column \"reported_at\"".to_owned())?;
-    let reported = reported
-        .i64()
-        .context(|| "column \"reported_at\"".to_owned())?;
+    let reported = reported_millis(cases)?;
     let mut counts: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
     let (mut first_day, mut last_day): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     for i in (0..cases.height()).filter(|&i| keep[i]) {
-        let (Some(u), Some(ms)) = (&units[i], reported.get(i)) else {
+        let (Some(u), Some(ms)) = (&units[i], reported[i]) else {
             continue;
         };
         let Some(day) = chrono::DateTime::from_timestamp_millis(ms).map(|t| t.naive_utc().date())
@@ -302,9 +268,9 @@ pub fn long_series(
     value_col: &str,
     freq: Freq,
 ) -> Result<(Vec<Series>, Vec<Rejection>)> {
-    let ids = text(df, id_col)?;
-    let times = text(df, time_col)?;
-    let values = text(df, value_col)?;
+    let ids = case_text(df, id_col)?;
+    let times = case_text(df, time_col)?;
+    let values = case_text(df, value_col)?;
     let mut rejections = Vec::new();
     let mut rows: BTreeMap<String, Vec<(usize, NaiveDate, f64)>> = BTreeMap::new();
     for i in 0..df.height() {

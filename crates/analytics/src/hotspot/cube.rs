@@ -9,9 +9,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
 use super::emerging::Cube;
-use super::measure::{CaseFilter, kept_rows};
+use super::measure::{CaseFilter, case_text, kept_rows, reported_millis};
 use crate::case_schema as cs;
-use crate::error::{Error, PolarsContext, Result};
+use crate::error::{Error, Result};
 
 /// The length of a time step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,25 +70,13 @@ pub fn case_cube(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<CaseCube> {
-    let context = |c: &str| format!("case table: column {c:?}");
-    let grid_column = cases
-        .column(cs::GRID_CODE)
-        .map_err(|_| missing(cases, cs::GRID_CODE))?
-        .cast(&DataType::String)
-        .context(|| context(cs::GRID_CODE))?;
-    let grid = grid_column.str().context(|| context(cs::GRID_CODE))?;
-    let reported = cases
-        .column(cs::REPORTED_AT)
-        .map_err(|_| missing(cases, cs::REPORTED_AT))?
-        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
-        .and_then(|c| c.cast(&DataType::Int64))
-        .context(|| context(cs::REPORTED_AT))?;
-    let reported = reported.i64().context(|| context(cs::REPORTED_AT))?;
+    let grid = case_text(cases, cs::GRID_CODE)?;
+    let reported = reported_millis(cases)?;
     let keep = kept_rows(cases, filter)?;
     // Kept cases: (grid, day).
     let mut kept: Vec<(&str, NaiveDate)> = Vec::new();
     for i in (0..cases.height()).filter(|&i| keep[i]) {
-        let (Some(g), Some(ms)) = (grid.get(i), reported.get(i)) else {
+        let (Some(g), Some(ms)) = (grid[i].as_deref(), reported[i]) else {
             continue;
         };
         if let Some(at) = chrono::DateTime::from_timestamp_millis(ms) {
@@ -188,19 +176,6 @@ pub fn case_cube(
         starts,
         outside,
     })
-}
-
-fn missing(df: &DataFrame, name: &str) -> Error {
-    Error::MissingColumn {
-        table: "case table".to_owned(),
-        column: name.to_owned(),
-        available: df
-            .get_column_names()
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
 
 #[cfg(test)]

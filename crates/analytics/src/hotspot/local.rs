@@ -406,6 +406,25 @@ mod tests {
         }
     }
 
+    /// Rook neighbours on a side × side lattice, row by row.
+    fn rook_lattice(side: usize) -> SpatialWeights {
+        let mut lists = vec![Vec::new(); side * side];
+        for r in 0..side {
+            for c in 0..side {
+                let i = r * side + c;
+                if c + 1 < side {
+                    lists[i].push((i + 1) as u32);
+                    lists[i + 1].push(i as u32);
+                }
+                if r + 1 < side {
+                    lists[i].push((i + side) as u32);
+                    lists[i + side].push(i as u32);
+                }
+            }
+        }
+        SpatialWeights::from_lists(lists)
+    }
+
     /// A path of five features 0–1–2–3–4 with binary weights.
     fn path() -> SpatialWeights {
         SpatialWeights::from_lists(vec![vec![1], vec![0, 2], vec![1, 3], vec![2, 4], vec![3]])
@@ -460,21 +479,7 @@ mod tests {
     fn both_ways_of_drawing_give_the_same_p_values_within_sampling_error() {
         // A 150 × 150 rook lattice, 199 permutations drawn both ways.
         let side = 150usize;
-        let mut lists = vec![Vec::new(); side * side];
-        for r in 0..side {
-            for c in 0..side {
-                let i = r * side + c;
-                if c + 1 < side {
-                    lists[i].push((i + 1) as u32);
-                    lists[i + 1].push(i as u32);
-                }
-                if r + 1 < side {
-                    lists[i].push((i + side) as u32);
-                    lists[i + side].push(i as u32);
-                }
-            }
-        }
-        let w = SpatialWeights::from_lists(lists);
+        let w = rook_lattice(side);
         let x: Vec<f64> = (0..side * side).map(|i| ((i * 7919) % 13) as f64).collect();
         let test = Permutations {
             permutations: 199,
@@ -505,21 +510,7 @@ mod tests {
     fn permutations_are_deterministic_and_find_a_planted_cluster() {
         // A 30 × 30 lattice, rook neighbours, a hot 4 × 4 block.
         let side = 30usize;
-        let mut lists = vec![Vec::new(); side * side];
-        for r in 0..side {
-            for c in 0..side {
-                let i = r * side + c;
-                if c + 1 < side {
-                    lists[i].push((i + 1) as u32);
-                    lists[i + 1].push(i as u32);
-                }
-                if r + 1 < side {
-                    lists[i].push((i + side) as u32);
-                    lists[i + side].push(i as u32);
-                }
-            }
-        }
-        let w = SpatialWeights::from_lists(lists);
+        let w = rook_lattice(side);
         let x: Vec<f64> = (0..side * side)
             .map(|i| {
                 let (r, c) = (i / side, i % side);

@@ -69,15 +69,16 @@ pub struct CaseFilter {
     pub to: Option<NaiveDateTime>,
 }
 
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+/// A case-table column as text (any type cast), or an error naming the columns there are.
+pub(crate) fn case_text(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let column = df
         .column(name)
-        .map_err(|_| missing(df, name))?
+        .map_err(|_| missing_column(df, name))?
         .cast(&DataType::String)
-        .context(|| format!("case table: column {name:?}"))?;
+        .context(|| format!("column {name:?}"))?;
     Ok(column
         .str()
-        .context(|| format!("case table: column {name:?}"))?
+        .context(|| format!("column {name:?}"))?
         .iter()
         .map(|v| v.map(str::to_owned))
         .collect())
@@ -86,19 +87,20 @@ fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
 fn flags(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
     let column = df
         .column(name)
-        .map_err(|_| missing(df, name))?
+        .map_err(|_| missing_column(df, name))?
         .cast(&DataType::Boolean)
-        .context(|| format!("case table: column {name:?}"))?;
+        .context(|| format!("column {name:?}"))?;
     Ok(column
         .bool()
-        .context(|| format!("case table: column {name:?}"))?
+        .context(|| format!("column {name:?}"))?
         .iter()
         .collect())
 }
 
-fn missing(df: &DataFrame, name: &str) -> Error {
+/// The error for a case table without a column.
+pub(crate) fn missing_column(df: &DataFrame, name: &str) -> Error {
     Error::MissingColumn {
-        table: "case table".to_owned(),
+        table: "table".to_owned(),
         column: name.to_owned(),
         available: df
             .get_column_names()
@@ -109,30 +111,33 @@ fn missing(df: &DataFrame, name: &str) -> Error {
     }
 }
 
+/// `reported_at` as milliseconds since 1970 (naive local time), whatever its stored type.
+pub(crate) fn reported_millis(df: &DataFrame) -> Result<Vec<Option<i64>>> {
+    let context = || format!("column {:?}", cs::REPORTED_AT);
+    let column = df
+        .column(cs::REPORTED_AT)
+        .map_err(|_| missing_column(df, cs::REPORTED_AT))?
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+        .and_then(|c| c.cast(&DataType::Int64))
+        .context(context)?;
+    Ok(column.i64().context(context)?.iter().collect())
+}
+
 /// Which rows of a case table `filter` keeps.
 pub fn kept_rows(cases: &DataFrame, filter: &CaseFilter) -> Result<Vec<bool>> {
     let n = cases.height();
     let class = if filter.classes.is_empty() {
         vec![None; n]
     } else {
-        strings(cases, cs::CLASS_CODE)?
+        case_text(cases, cs::CLASS_CODE)?
     };
     let source = if filter.sources.is_empty() {
         vec![None; n]
     } else {
-        strings(cases, cs::SOURCE)?
+        case_text(cases, cs::SOURCE)?
     };
     let reported: Vec<Option<i64>> = if filter.from.is_some() || filter.to.is_some() {
-        let c = cases
-            .column(cs::REPORTED_AT)
-            .map_err(|_| missing(cases, cs::REPORTED_AT))?
-            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
-            .and_then(|c| c.cast(&DataType::Int64))
-            .context(|| "case table: column \"reported_at\"".to_owned())?;
-        c.i64()
-            .context(|| "case table: column \"reported_at\"".to_owned())?
-            .iter()
-            .collect()
+        reported_millis(cases)?
     } else {
         vec![None; n]
     };
@@ -162,11 +167,11 @@ pub fn case_points(cases: &DataFrame, filter: &CaseFilter) -> Result<Vec<geo::Co
     let column = |name: &str| -> Result<Vec<Option<f64>>> {
         let c = cases
             .column(name)
-            .map_err(|_| missing(cases, name))?
+            .map_err(|_| missing_column(cases, name))?
             .cast(&DataType::Float64)
-            .context(|| format!("case table: column {name:?}"))?;
+            .context(|| format!("column {name:?}"))?;
         Ok(c.f64()
-            .context(|| format!("case table: column {name:?}"))?
+            .context(|| format!("column {name:?}"))?
             .iter()
             .collect())
     };
@@ -185,7 +190,7 @@ pub fn per_grid(
     measure: Measure,
     filter: &CaseFilter,
 ) -> Result<HashMap<String, f64>> {
-    let grid = strings(cases, cs::GRID_CODE)?;
+    let grid = case_text(cases, cs::GRID_CODE)?;
     let n = cases.height();
     let kept = kept_rows(cases, filter)?;
     let keep = |i: usize| kept[i];
@@ -218,7 +223,7 @@ pub fn per_grid(
         }
         Measure::ReworkRate => {
             let reworked = flags(cases, lc::REWORKED)?;
-            let disposed = strings(cases, cs::DISPOSED_AT)?;
+            let disposed = case_text(cases, cs::DISPOSED_AT)?;
             for i in (0..n).filter(|&i| keep(i) && disposed[i].is_some()) {
                 add(i, f64::from(u8::from(reworked[i] == Some(true))), 1.0);
             }
