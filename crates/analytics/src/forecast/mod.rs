@@ -2,12 +2,14 @@
 //! for short and all-zero series, and forecasts that are never negative.
 
 pub mod coherence;
+pub mod ets;
 pub mod evaluate;
 pub mod models;
 pub mod places;
 pub mod series;
 
 pub use coherence::bottom_up;
+pub use ets::{EtsFit, EtsSpec, Season, Trend, fit_ets};
 pub use evaluate::{
     CrossValidation, Scores, choose, conformal_intervals, cross_validate, cutoffs, score,
 };
@@ -29,7 +31,7 @@ pub struct SeriesForecast {
 }
 
 /// Forecasts one count series with `model`, never failing: a series too short for the model
-/// falls back to Naive (one value is enough); the mean and lower bounds are clipped at 0,
+/// falls back to Naive (one value is enough), or for ETS first to SES with optimised α; the mean and lower bounds are clipped at 0,
 /// because counts cannot be negative.
 pub fn forecast_series(
     model: &Model,
@@ -40,12 +42,21 @@ pub fn forecast_series(
 ) -> Result<SeriesForecast> {
     let (used, fallback, mut out) = match forecast(model, y, h, season, levels) {
         Ok(f) => (*model, false, f),
-        Err(_) if !y.is_empty() => (
-            Model::Naive,
-            true,
-            forecast(&Model::Naive, y, h, season, levels)?,
-        ),
-        Err(e) => return Err(e),
+        Err(e) if y.is_empty() => return Err(e),
+        Err(_) => {
+            // ETS → SES (optimised α) → Naive; every other model → Naive.
+            let ses = Model::SesOptimized {
+                bounds: (0.01, 0.99),
+            };
+            match forecast(&ses, y, h, season, levels) {
+                Ok(f) if matches!(model, Model::Ets(_)) => (ses, true, f),
+                _ => (
+                    Model::Naive,
+                    true,
+                    forecast(&Model::Naive, y, h, season, levels)?,
+                ),
+            }
+        }
     };
     for v in &mut out.mean {
         *v = v.max(0.0);

@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::forecast::ets::{EtsSpec, fit_ets};
 
 /// A model and its settings.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -49,6 +50,9 @@ pub enum Model {
     Adida,
     /// The mean of ADIDA-like forecasts over every aggregation level up to the mean interval.
     Imapa,
+    /// Exponential smoothing with additive errors (trend none/additive/damped, season
+    /// none/additive), one form or the lowest-AICc one (statsforecast's `AutoETS`).
+    Ets(EtsSpec),
 }
 
 impl Model {
@@ -67,6 +71,7 @@ impl Model {
             Self::Tsb { .. } => "TSB",
             Self::Adida => "ADIDA",
             Self::Imapa => "IMAPA",
+            Self::Ets(spec) => spec.name(),
         }
     }
 }
@@ -81,7 +86,8 @@ impl FromStr for Model {
     type Err = Error;
 
     /// Names as statsforecast spells them (case-insensitive), with defaults: `WindowAverage`
-    /// (window 7; `WindowAverage:K`), `SES` (α 0.1; `SES:0.3`), `SESOpt`, `TSB` (α 0.2, 0.2).
+    /// (window 7; `WindowAverage:K`), `SES` (α 0.1; `SES:0.3`), `SESOpt`, `TSB` (α 0.2, 0.2),
+    /// `AutoETS` (or `ETS`; `ETS:AAdN` and the like for one form, see [`EtsSpec::parse`]).
     fn from_str(s: &str) -> Result<Self> {
         let lower = s.trim().to_lowercase();
         let (name, arg) = match lower.split_once(':') {
@@ -131,6 +137,12 @@ impl FromStr for Model {
             },
             "adida" => Self::Adida,
             "imapa" => Self::Imapa,
+            "autoets" | "ets" => Self::Ets(match arg {
+                None => EtsSpec::AUTO,
+                Some(a) => EtsSpec::parse(a).ok_or_else(|| {
+                    bad("the ETS form must be AZZ, ANN, AAN, AAdN, ANA, AAA or AAdA")
+                })?,
+            }),
             _ => return Err(bad("unknown model")),
         })
     }
@@ -449,6 +461,7 @@ pub fn forecast(
                 intervals: Vec::new(),
             }
         }
+        Model::Ets(spec) => fit_ets(y, season, spec)?.forecast(h, levels),
         Model::Adida | Model::Imapa => {
             let gaps = intervals(y);
             let mean = if gaps.is_empty() {
