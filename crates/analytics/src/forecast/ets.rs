@@ -443,7 +443,7 @@ fn filter(
         let phi_b = phi * b;
         let q = l + phi_b;
         let (s_old, slot) = if seasonal_model {
-            let slot = (head + m - 1) % m;
+            let slot = if head == 0 { m - 1 } else { head - 1 };
             (seasonal[slot], slot)
         } else {
             (0.0, 0)

@@ -26,6 +26,10 @@ pub struct Scores {
     /// MAE over the in-sample seasonal-naive MAE of each window's training part, averaged;
     /// `None` when every training part is flat (the scale is 0).
     pub mase: Option<f64>,
+    /// Root mean squared error over the root of the in-sample seasonal-naive mean squared error
+    /// of each window's training part, averaged (the M5 competition's RMSSE); `None` when every
+    /// training part is flat.
+    pub rmsse: Option<f64>,
     /// Share of actuals inside the interval, per level, when the model has intervals.
     pub coverage: Vec<(f64, f64)>,
 }
@@ -69,13 +73,15 @@ pub fn cross_validate(
 pub fn score(y: &[f64], windows: &[(usize, Forecast)], season: usize) -> Scores {
     let (mut abs, mut sq, mut count) = (0.0f64, 0.0f64, 0.0f64);
     let mut scaled = Vec::new();
+    let mut scaled_sq = Vec::new();
     let mut covered: Vec<(f64, f64, f64)> = Vec::new();
     for (cut, f) in windows {
         let actual = &y[*cut..(*cut + f.mean.len()).min(y.len())];
-        let mut window_abs = 0.0;
+        let (mut window_abs, mut window_sq) = (0.0, 0.0);
         for (a, m) in actual.iter().zip(&f.mean) {
             abs += (a - m).abs();
             window_abs += (a - m).abs();
+            window_sq += (a - m) * (a - m);
             sq += (a - m) * (a - m);
             count += 1.0;
         }
@@ -88,6 +94,13 @@ pub fn score(y: &[f64], windows: &[(usize, Forecast)], season: usize) -> Scores 
                 / (train.len() - m) as f64;
             if scale > 0.0 && !actual.is_empty() {
                 scaled.push(window_abs / actual.len() as f64 / scale);
+            }
+            let scale_sq = (m..train.len())
+                .map(|t| (train[t] - train[t - m]).powi(2))
+                .sum::<f64>()
+                / (train.len() - m) as f64;
+            if scale_sq > 0.0 && !actual.is_empty() {
+                scaled_sq.push((window_sq / actual.len() as f64 / scale_sq).sqrt());
             }
         }
         for (level, lo, hi) in &f.intervals {
@@ -109,10 +122,49 @@ pub fn score(y: &[f64], windows: &[(usize, Forecast)], season: usize) -> Scores 
         mae: abs / count.max(1.0),
         rmse: (sq / count.max(1.0)).sqrt(),
         mase: (!scaled.is_empty()).then(|| scaled.iter().sum::<f64>() / scaled.len() as f64),
+        rmsse: (!scaled_sq.is_empty())
+            .then(|| scaled_sq.iter().sum::<f64>() / scaled_sq.len() as f64),
         coverage: covered
             .into_iter()
             .map(|(level, inside, total)| (level, inside / total.max(1.0)))
             .collect(),
+    }
+}
+
+/// What the automatic choice minimises.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Metric {
+    /// MASE (MAE where the scale is 0): the and statsforecast users' default. MAE is
+    /// minimised by the median, so on mostly-zero series it favours forecasts of 0.
+    #[default]
+    Mase,
+    /// RMSSE (RMSE where the scale is 0), minimised by the mean: the better choice for sparse
+    /// counts whose forecasts rank places.
+    Rmsse,
+}
+
+impl std::str::FromStr for Metric {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "mase" => Ok(Self::Mase),
+            "rmsse" => Ok(Self::Rmsse),
+            _ => Err(Error::InvalidOption {
+                option: "score",
+                message: format!("{s:?}: expected mase or rmsse"),
+            }),
+        }
+    }
+}
+
+impl Metric {
+    /// The value a candidate is ranked by.
+    pub fn key(&self, s: &Scores) -> f64 {
+        match self {
+            Self::Mase => s.mase.unwrap_or(s.mae),
+            Self::Rmsse => s.rmsse.unwrap_or(s.rmse),
+        }
     }
 }
 
@@ -125,11 +177,23 @@ pub fn choose(
     season: usize,
     levels: &[f64],
 ) -> Result<(usize, Vec<Scores>)> {
+    choose_by(Metric::Mase, candidates, y, cv, season, levels)
+}
+
+/// [`choose`] by `metric`.
+pub fn choose_by(
+    metric: Metric,
+    candidates: &[Model],
+    y: &[f64],
+    cv: &CrossValidation,
+    season: usize,
+    levels: &[f64],
+) -> Result<(usize, Vec<Scores>)> {
     let scores: Vec<Scores> = candidates
         .iter()
         .map(|m| cross_validate(m, y, cv, season, levels).map(|w| score(y, &w, season)))
         .collect::<Result<_>>()?;
-    let key = |s: &Scores| s.mase.unwrap_or(s.mae);
+    let key = |s: &Scores| metric.key(s);
     let mut best = 0;
     for (i, s) in scores.iter().enumerate() {
         if key(s) < key(&scores[best]) {
@@ -139,12 +203,64 @@ pub fn choose(
     Ok((best, scores))
 }
 
+/// The model [`choose`] picks among `candidates` on `train` alone (Naive when `train` is too
+/// short to cross-validate); a single candidate is returned as it is.
+pub fn choose_on(
+    metric: Metric,
+    candidates: &[Model],
+    train: &[f64],
+    cv: &CrossValidation,
+    season: usize,
+) -> Model {
+    match candidates {
+        [one] => *one,
+        many => choose_by(metric, many, train, cv, season, &[])
+            .map(|(best, _)| many[best])
+            .unwrap_or(Model::Naive),
+    }
+}
+
+/// Cross-validates the automatic choice itself (nested): in each window the model is chosen by
+/// [`choose`] on the data before the window only, then forecasts it. Scoring these windows with
+/// [`score`] gives the out-of-sample error of `--models auto`, which the chosen candidates'
+/// own scores (picked for being lowest on the same windows) overstate.
+pub fn cross_validate_choice(
+    metric: Metric,
+    candidates: &[Model],
+    y: &[f64],
+    cv: &CrossValidation,
+    season: usize,
+    levels: &[f64],
+) -> Result<Vec<(usize, Forecast)>> {
+    cutoffs(y.len(), cv)?
+        .into_iter()
+        .map(|cut| {
+            let model = choose_on(metric, candidates, &y[..cut], cv, season);
+            forecast_series(&model, &y[..cut], cv.h, season, levels).map(|f| (cut, f.forecast))
+        })
+        .collect()
+}
+
+/// Which quantile of the calibration errors a conformal interval uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConformalQuantile {
+    /// numpy's linearly interpolated quantile, as statsforecast's `conformal_error` takes it. With
+    /// n windows it covers about (⌊q(n−1)⌋ + 1)/(n + 1) to (⌈q(n−1)⌉ + 1)/(n + 1) of new errors,
+    /// under the level for few windows (10 windows: 73–82 % at the 80 % level).
+    Interpolated,
+    /// The ⌈(n + 1)q⌉-th smallest error (split conformal's finite-sample rule), which covers at
+    /// least q of new exchangeable errors; when that rank exceeds n (fewer than 1/(1 − q) − 1
+    /// windows) the largest error, and the level is not guaranteed.
+    FiniteSample,
+}
+
 /// Conformal prediction intervals for a model without its own (statsforecast's
 /// `ConformalIntervals`): refit at `n_windows` cutoffs `h` steps apart ending at the series' end,
 /// take each step's absolute errors across the windows, and put mean ± their `level` quantile
-/// (linear interpolation, numpy's default) around `mean` — statsforecast's `conformal_error`
-/// method. `None` when the series is too short for the windows or a level is not a percentage
-/// strictly between 0 and 100.
+/// around `mean` — statsforecast's `conformal_error` method, with the quantile rule `rule`
+/// ([`ConformalQuantile::Interpolated`] is statsforecast's). `None` when the series is too short
+/// for the windows or a level is not a percentage strictly between 0 and 100.
+#[allow(clippy::too_many_arguments)]
 pub fn conformal_intervals(
     model: &Model,
     y: &[f64],
@@ -153,6 +269,7 @@ pub fn conformal_intervals(
     n_windows: usize,
     levels: &[f64],
     mean: &[f64],
+    rule: ConformalQuantile,
 ) -> Option<Intervals> {
     if levels.iter().any(|l| !(*l > 0.0 && *l < 100.0)) {
         return None;
@@ -173,25 +290,40 @@ pub fn conformal_intervals(
             e
         })
         .collect();
-    let quantile = |sorted: &[f64], q: f64| -> f64 {
-        if sorted.is_empty() {
-            return f64::NAN;
-        }
-        let pos = q * (sorted.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
-    };
     Some(
         levels
             .iter()
             .map(|level| {
-                let q: Vec<f64> = errors.iter().map(|e| quantile(e, level / 100.0)).collect();
+                let q: Vec<f64> = errors
+                    .iter()
+                    .map(|e| conformal_quantile(e, level / 100.0, rule))
+                    .collect();
                 let lo = mean.iter().zip(&q).map(|(m, q)| m - q).collect();
                 let hi = mean.iter().zip(&q).map(|(m, q)| m + q).collect();
                 (*level, lo, hi)
             })
             .collect(),
     )
+}
+
+/// The `q` quantile of sorted calibration errors by `rule` (NaN when there are none).
+fn conformal_quantile(sorted: &[f64], q: f64, rule: ConformalQuantile) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    match rule {
+        ConformalQuantile::Interpolated => {
+            let pos = q * (n - 1) as f64;
+            let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+            sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+        }
+        ConformalQuantile::FiniteSample => {
+            // ⌈(n + 1)q⌉, with a hair off so that an exact product is not pushed up a rank.
+            let rank = ((n + 1) as f64 * q - 1e-9).ceil().max(1.0) as usize;
+            sorted[rank.min(n) - 1]
+        }
+    }
 }
 
 #[cfg(test)]
@@ -231,15 +363,59 @@ mod tests {
     }
 
     #[test]
+    fn conformal_quantiles_by_hand() {
+        let e: Vec<f64> = (1..=10).map(f64::from).collect();
+        // Interpolated: position 0.8 · 9 = 7.2 → 8 + 0.2.
+        let q = conformal_quantile(&e, 0.8, ConformalQuantile::Interpolated);
+        assert!((q - 8.2).abs() < 1e-12);
+        // Finite sample: ⌈11 · 0.8⌉ = 9th; ⌈11 · 0.95⌉ = 11 > 10: the largest.
+        assert_eq!(
+            conformal_quantile(&e, 0.8, ConformalQuantile::FiniteSample),
+            9.0
+        );
+        assert_eq!(
+            conformal_quantile(&e, 0.95, ConformalQuantile::FiniteSample),
+            10.0
+        );
+        // 19 errors reach the 95 % level exactly: ⌈20 · 0.95⌉ = 19th.
+        let e19: Vec<f64> = (1..=19).map(f64::from).collect();
+        assert_eq!(
+            conformal_quantile(&e19, 0.95, ConformalQuantile::FiniteSample),
+            19.0
+        );
+        assert!(conformal_quantile(&[], 0.5, ConformalQuantile::FiniteSample).is_nan());
+    }
+
+    #[test]
     fn conformal_intervals_by_hand() {
         // Naive on 1..=8 with h 2 and 2 windows: cutoffs 4 and 6; forecasts 4 and 6; errors
         // step 1: |5−4|, |7−6| = 1, 1; step 2: |6−4|, |8−6| = 2, 2.
         let y: Vec<f64> = (1..=8).map(f64::from).collect();
-        let out = conformal_intervals(&Model::Naive, &y, 2, 1, 2, &[80.0], &[8.0, 8.0]).unwrap();
+        let out = conformal_intervals(
+            &Model::Naive,
+            &y,
+            2,
+            1,
+            2,
+            &[80.0],
+            &[8.0, 8.0],
+            ConformalQuantile::Interpolated,
+        )
+        .unwrap();
         assert_eq!(out[0].1, [7.0, 6.0]);
         assert_eq!(out[0].2, [9.0, 10.0]);
         assert!(
-            conformal_intervals(&Model::Naive, &y[..3], 2, 1, 2, &[80.0], &[3.0, 3.0]).is_none()
+            conformal_intervals(
+                &Model::Naive,
+                &y[..3],
+                2,
+                1,
+                2,
+                &[80.0],
+                &[3.0, 3.0],
+                ConformalQuantile::Interpolated
+            )
+            .is_none()
         );
     }
 }

@@ -11,11 +11,12 @@ pub mod series;
 pub use coherence::bottom_up;
 pub use ets::{EtsFit, EtsSpec, Season, Trend, fit_ets};
 pub use evaluate::{
-    CrossValidation, Scores, choose, conformal_intervals, cross_validate, cutoffs, score,
+    ConformalQuantile, CrossValidation, Metric, Scores, choose, choose_by, choose_on,
+    conformal_intervals, cross_validate, cross_validate_choice, cutoffs, score,
 };
 pub use models::{Forecast, Model, forecast};
-pub use places::{PlaceScore, place_scores};
-pub use series::{Freq, Group, Series, Unit, case_series, long_series};
+pub use places::{PlaceScore, place_scores, window_totals};
+pub use series::{Freq, Group, Series, Unit, case_series, cases_without_unit, long_series};
 
 use crate::error::Result;
 

@@ -1,6 +1,9 @@
 //! Place-based evaluation of hot spot forecasts (the crime-forecasting standard): flag the cells
 //! with the highest forecasts within an area budget and count the cases they catch.
 
+use crate::forecast::evaluate::{CrossValidation, Metric, choose_on};
+use crate::forecast::{Model, forecast_series};
+
 /// How a forecast did at one area budget.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlaceScore {
@@ -75,6 +78,40 @@ pub fn place_scores(
         .collect()
 }
 
+/// For a place-based backtest: per cross-validation window (oldest first, counted back from
+/// the series' end so that series ending together share windows), the total `model` forecast for
+/// the window's `h` steps from the data before it, and the total that happened. With more than one
+/// candidate, the model is chosen as `--models auto` does, by cross-validation on the data before
+/// the window only (by `metric`), so the choice never sees the window it is scored on. A window with no history
+/// before it forecasts 0.
+pub fn window_totals(
+    metric: Metric,
+    candidates: &[Model],
+    y: &[f64],
+    cv: &CrossValidation,
+    season: usize,
+) -> Vec<(f64, f64)> {
+    let n = y.len();
+    let span = cv.h + cv.step_size * cv.n_windows.saturating_sub(1);
+    (0..cv.n_windows)
+        .map(|w| {
+            // The window is [n + w·step − span, … + h), which may begin before the series.
+            let start = (n + w * cv.step_size) as i64 - span as i64;
+            if start <= 0 {
+                let end = (start + cv.h as i64).clamp(0, n as i64) as usize;
+                return (0.0, y[..end].iter().sum());
+            }
+            let cut = start as usize;
+            let train = &y[..cut];
+            let model = choose_on(metric, candidates, train, cv, season);
+            let forecast = forecast_series(&model, train, cv.h, season, &[])
+                .map(|f| f.forecast.mean.iter().sum())
+                .unwrap_or(0.0);
+            (forecast, y[cut..(cut + cv.h).min(n)].iter().sum())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +136,27 @@ mod tests {
         assert!((s[2].pei - 0.8).abs() < 1e-12);
         // 5 %: no cell fits.
         assert_eq!((s[3].cells, s[3].pai), (0, 0.0));
+    }
+
+    #[test]
+    fn window_totals_by_hand() {
+        // 2 windows of 2 steps, 2 apart, on 6 values: cutoffs 2 and 4.
+        let y = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let cv = CrossValidation {
+            h: 2,
+            n_windows: 2,
+            step_size: 2,
+        };
+        // Naive: last value twice.
+        assert_eq!(
+            window_totals(Metric::Mase, &[Model::Naive], &y, &cv, 1),
+            vec![(4.0, 7.0), (8.0, 11.0)]
+        );
+        // Three windows on 4 values: the first has no history.
+        let cv3 = CrossValidation { n_windows: 3, ..cv };
+        assert_eq!(
+            window_totals(Metric::Mase, &[Model::HistoricAverage], &y[..4], &cv3, 1)[0],
+            (0.0, 0.0)
+        );
     }
 }

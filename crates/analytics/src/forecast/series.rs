@@ -257,6 +257,17 @@ pub fn case_series(
         .collect())
 }
 
+/// How many kept cases (by `filter`) have no code for `unit` (or no report time): rows
+/// [`case_series`] leaves out, for the caller to report.
+pub fn cases_without_unit(cases: &DataFrame, unit: Unit, filter: &CaseFilter) -> Result<usize> {
+    let keep = kept_rows(cases, filter)?;
+    let units = case_text(cases, unit.column())?;
+    let reported = reported_millis(cases)?;
+    Ok((0..cases.height())
+        .filter(|&i| keep[i] && (units[i].is_none() || reported[i].is_none()))
+        .count())
+}
+
 /// Series from a long table (`id`, `time`, `value` columns). Times are dates (or date-times,
 /// whose date counts); each series runs from its first to its last time in steps of `freq`,
 /// periods without a row count as 0. Rows with an empty or unreadable id, time or value, or a

@@ -6,13 +6,17 @@ use anyhow::{Context, Result};
 use chrono::Duration;
 use grid_analytics::convert::rejected_table;
 use grid_analytics::forecast::{
-    CrossValidation, Freq, Group, Model, Series, Unit, bottom_up, case_series, choose,
-    conformal_intervals, forecast_series, long_series,
+    ConformalQuantile, CrossValidation, Freq, Group, Metric, Model, PlaceScore, Scores, Series,
+    Unit, bottom_up, case_series, cases_without_unit, choose_by, conformal_intervals,
+    cross_validate_choice, forecast_series, long_series, place_scores, score, window_totals,
 };
+use grid_analytics::grid_io::read_layer;
 use grid_analytics::table_io::{read_table, rejected_path, write_table};
-use polars::prelude::{BooleanChunked, Column, DataFrame, NewChunkedArray};
+use grid_core::measure::area_m2;
+use grid_core::{Crs, Transformer};
+use polars::prelude::{BooleanChunked, Column, DataFrame, DataType, NewChunkedArray};
 use rayon::prelude::*;
-use tracing::info;
+use tracing::{info, warn};
 
 use super::filter::CaseFilterArgs;
 use super::report::{remove_stale, report_rejections};
@@ -36,7 +40,8 @@ const AUTO: [&str; 9] = [
 #[command(
     after_help = "Writes OUT with one row per series, step and model: unique_id, ds (start \
 of the period), model, mean, lo_<level>/hi_<level> (the model's own intervals, or conformal ones \
-from the absolute errors of max(--windows, 2) cross-validation windows), fallback (true where a \
+from the absolute errors of up to --conformal-windows windows of --horizon steps, split \
+conformal's finite-sample quantile), fallback (true where a \
 series too short for the model got Naive). Forecasts are never negative. With --models \
 auto each series gets the candidate with the lowest cross-validated MASE (rolling origin: \
 --windows cutoffs --step-size apart, each forecasting --horizon steps); --metrics-out writes every \
@@ -76,9 +81,12 @@ pub struct Args {
     /// Season length (default 7 for days, 52 for weeks).
     #[arg(long, value_name = "M")]
     season: Option<usize>,
-    /// auto, or a comma-separated list of models (Naive, SeasonalNaive, HistoricAverage,
+    /// auto (choose per series among Naive, SeasonalNaive, HistoricAverage, WindowAverage,
+    /// SESOpt, CrostonSBA, TSB, ADIDA, IMAPA), auto:LIST (choose among the listed models, e.g.
+    /// auto:HistoricAverage,SESOpt,AutoETS), or a comma-separated list of models (Naive, SeasonalNaive, HistoricAverage,
     /// WindowAverage[:K], SES[:α], SESOpt, CrostonClassic, CrostonSBA, CrostonOptimized, TSB,
-    /// ADIDA, IMAPA).
+    /// ADIDA, IMAPA, AutoETS — additive-error ETS chosen by AICc — or ETS:ANN, ETS:AAN,
+    /// ETS:AAdN, ETS:ANA, ETS:AAA, ETS:AAdA for one form).
     #[arg(long, default_value = "auto", value_name = "MODELS")]
     models: String,
     /// Prediction interval levels, %.
@@ -92,6 +100,15 @@ pub struct Args {
     /// Cross-validation windows for --models auto.
     #[arg(long, default_value_t = 3)]
     windows: usize,
+    /// What --models auto minimises: mase (MAE where the scale is 0) or rmsse (RMSE where the
+    /// scale is 0). MAE rewards forecasts of 0 on mostly-zero series; rmsse suits grid-level
+    /// counts whose forecasts rank places (docs/forecasts.md).
+    #[arg(long, default_value = "mase", value_name = "METRIC")]
+    score: Metric,
+    /// Calibration windows for conformal intervals (models without their own), as many as the
+    /// series holds up to this; 19 or more give a 95 % interval its finite-sample guarantee.
+    #[arg(long, default_value_t = 20)]
+    conformal_windows: usize,
     /// Steps between cross-validation cutoffs (default: the horizon).
     #[arg(long)]
     step_size: Option<usize>,
@@ -103,9 +120,31 @@ pub struct Args {
     /// bottom-up is the one reconciliation offered so far).
     #[arg(long)]
     bottom_up: bool,
-    /// Cross-validation scores per series and candidate (.parquet or .csv).
+    /// Cross-validation scores per series and candidate (.parquet or .csv), then per candidate
+    /// over all series (scope "overall").
     #[arg(long, value_name = "FILE")]
     metrics_out: Option<PathBuf>,
+    /// Place-based backtest of next-period hot-spot forecasts (.parquet or .csv): in each
+    /// cross-validation window, flag the places with the highest forecast totals within each
+    /// area budget, for the model(s) asked for and the SeasonalNaive and HistoricAverage
+    /// baselines; hit rate, PAI and PEI* per model, window and budget, and their mean over windows.
+    #[arg(long, value_name = "FILE")]
+    places_out: Option<PathBuf>,
+    /// Area budgets for --places-out, % of the total area.
+    #[arg(
+        long,
+        default_value = "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20",
+        value_delimiter = ',',
+        value_name = "PERCENTS"
+    )]
+    budgets: Vec<f64>,
+    /// Grid layer (GeoJSON or GeoParquet, code or grid_code column) whose areas weigh the
+    /// places in --places-out; without it every place counts as the same area.
+    #[arg(long, value_name = "FILE")]
+    grid: Option<PathBuf>,
+    /// Projected CRS for areas when --grid is in longitude/latitude.
+    #[arg(long, default_value = "EPSG:4549", value_name = "CRS")]
+    working_crs: Crs,
 }
 
 /// One forecast step of one series and model.
@@ -128,6 +167,7 @@ struct ScoreRow {
     mae: f64,
     rmse: f64,
     mase: Option<f64>,
+    rmsse: Option<f64>,
     /// Per level; NaN where the model has no intervals.
     coverage: Vec<f64>,
     chosen: bool,
@@ -152,16 +192,27 @@ pub fn run(args: &Args) -> Result<Outcome> {
             "--windows and --step-size: expected at least 1"
         )));
     }
+    if let Some(b) = args.budgets.iter().find(|b| !(**b > 0.0 && **b <= 100.0)) {
+        return Err(input(anyhow::anyhow!(
+            "--budgets {b}: expected a percentage above 0 and at most 100"
+        )));
+    }
+    if args.places_out.is_some() && args.cases.is_some() && args.group != Group::All {
+        return Err(input(anyhow::anyhow!(
+            "--places-out needs one series per place: use --group all"
+        )));
+    }
     if let Some(l) = args.level.iter().find(|l| !(**l > 0.0 && **l < 100.0)) {
         return Err(input(anyhow::anyhow!(
             "--level {l}: expected a percentage between 0 and 100"
         )));
     }
-    let auto = args.models.trim() == "auto";
-    let names: Vec<&str> = if auto {
-        AUTO.to_vec()
-    } else {
-        args.models.split(',').collect()
+    let spec = args.models.trim();
+    let auto = spec == "auto" || spec.starts_with("auto:");
+    let names: Vec<&str> = match spec.strip_prefix("auto:") {
+        Some(list) => list.split(',').collect(),
+        None if auto => AUTO.to_vec(),
+        None => spec.split(',').collect(),
     };
     let models: Vec<Model> = names
         .iter()
@@ -206,6 +257,14 @@ pub fn run(args: &Args) -> Result<Outcome> {
                 &args.filter.filter(),
             )
             .map_err(|e| input(anyhow::anyhow!("{}: {e}", path.display())))?;
+            let missing = cases_without_unit(&table, args.unit, &args.filter.filter())?;
+            if missing > 0 {
+                warn!(
+                    "{}: {missing} cases have no {} (or no report time) and are not counted",
+                    path.display(),
+                    args.unit.column()
+                );
+            }
             (series, path.clone(), 0)
         }
         _ => return Err(input(anyhow::anyhow!("give --series or --cases"))),
@@ -235,6 +294,10 @@ pub fn run(args: &Args) -> Result<Outcome> {
     if let Some(path) = &args.metrics_out {
         let mut metrics = metrics_table(&rows, levels)?;
         write_table(&mut metrics, path).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.places_out {
+        let mut places = places_table(&series, &models, auto, &cv, season, args)?;
+        write_table(&mut places, path).with_context(|| format!("writing {}", path.display()))?;
     }
     let fallbacks = rows
         .iter()
@@ -270,26 +333,20 @@ fn one_series(
 ) -> Result<Rows> {
     let mut rows = Rows::default();
     let chosen: Vec<Model> = if auto {
-        match choose(models, &s.values, cv, season, levels) {
+        match choose_by(args.score, models, &s.values, cv, season, levels) {
             Ok((best, scores)) => {
                 for (m, sc) in models.iter().zip(&scores) {
-                    rows.metrics.push(ScoreRow {
-                        id: s.id.clone(),
-                        model: m.name(),
-                        mae: sc.mae,
-                        rmse: sc.rmse,
-                        mase: sc.mase,
-                        coverage: levels
-                            .iter()
-                            .map(|l| {
-                                sc.coverage
-                                    .iter()
-                                    .find(|c| c.0 == *l)
-                                    .map_or(f64::NAN, |c| c.1)
-                            })
-                            .collect(),
-                        chosen: *m == models[best],
-                    });
+                    rows.metrics
+                        .push(score_row(&s.id, m.name(), sc, levels, *m == models[best]));
+                }
+                // The choice's own out-of-sample score, chosen anew before each window.
+                if args.metrics_out.is_some()
+                    && let Ok(w) =
+                        cross_validate_choice(args.score, models, &s.values, cv, season, levels)
+                {
+                    let sc = score(&s.values, &w, season);
+                    rows.metrics
+                        .push(score_row(&s.id, NESTED, &sc, levels, false));
                 }
                 vec![models[best]]
             }
@@ -305,15 +362,17 @@ fn one_series(
         let mut f = forecast_series(model, &s.values, args.horizon, season, levels)?;
         // Models without their own intervals get conformal ones from cross-validation errors.
         if f.forecast.intervals.is_empty() && !levels.is_empty() {
-            let windows = args.windows.max(2);
+            // As many calibration windows as asked for and the series holds (at least 2).
+            let fit = (s.values.len().saturating_sub(1) / args.horizon).min(args.conformal_windows);
             if let Some(mut intervals) = conformal_intervals(
                 &f.model,
                 &s.values,
                 args.horizon,
                 season,
-                windows,
+                fit.max(2),
                 levels,
                 &f.forecast.mean,
+                ConformalQuantile::FiniteSample,
             ) {
                 for (_, lo, hi) in &mut intervals {
                     for v in lo.iter_mut().chain(hi.iter_mut()) {
@@ -343,6 +402,188 @@ fn one_series(
         }
     }
     Ok(rows)
+}
+
+/// The metrics label of the automatic choice scored out of sample.
+const NESTED: &str = "auto (nested)";
+
+fn score_row(id: &str, model: &'static str, sc: &Scores, levels: &[f64], chosen: bool) -> ScoreRow {
+    ScoreRow {
+        id: id.to_owned(),
+        model,
+        mae: sc.mae,
+        rmse: sc.rmse,
+        mase: sc.mase,
+        rmsse: sc.rmsse,
+        coverage: levels
+            .iter()
+            .map(|l| {
+                sc.coverage
+                    .iter()
+                    .find(|c| c.0 == *l)
+                    .map_or(f64::NAN, |c| c.1)
+            })
+            .collect(),
+        chosen,
+    }
+}
+
+/// The place-based backtest: per method (the model or models asked for, then the SeasonalNaive
+/// and HistoricAverage baselines), window and budget, the places flagged by forecast totals and
+/// what they caught; then each method's mean over the windows (window "mean").
+fn places_table(
+    series: &[Series],
+    models: &[Model],
+    auto: bool,
+    cv: &CrossValidation,
+    season: usize,
+    args: &Args,
+) -> Result<DataFrame> {
+    let days = args.freq.days();
+    let end = |s: &Series| s.start + Duration::days(days * s.values.len() as i64);
+    let Some(last) = series.first().map(end) else {
+        return Err(input(anyhow::anyhow!("--places-out: there are no series")));
+    };
+    if let Some(s) = series.iter().find(|s| end(s) != last) {
+        return Err(input(anyhow::anyhow!(
+            "--places-out compares places window by window, so every series must end on the \
+             same period: {} ends before {}, others before {last}",
+            s.id,
+            end(s)
+        )));
+    }
+    let mut methods: Vec<(&str, Vec<Model>)> = if auto {
+        vec![("auto", models.to_vec())]
+    } else {
+        models.iter().map(|m| (m.name(), vec![*m])).collect()
+    };
+    for baseline in [Model::SeasonalNaive, Model::HistoricAverage] {
+        if !methods.iter().any(|(_, c)| c.as_slice() == [baseline]) {
+            methods.push((baseline.name(), vec![baseline]));
+        }
+    }
+    // Grids of the layer without any case are places too: forecast 0, no cases, their area.
+    let (areas, empty) = match &args.grid {
+        Some(path) => place_areas(path, series, args.working_crs)?,
+        None => (vec![1.0; series.len()], Vec::new()),
+    };
+    let areas: Vec<f64> = areas.into_iter().chain(empty.iter().copied()).collect();
+    let budgets: Vec<f64> = args.budgets.iter().map(|b| b / 100.0).collect();
+    let span = cv.h + cv.step_size * (cv.n_windows - 1);
+    let mut out: Vec<(&str, String, PlaceScore)> = Vec::new();
+    for (label, candidates) in &methods {
+        let totals: Vec<Vec<(f64, f64)>> = series
+            .par_iter()
+            .map(|s| window_totals(args.score, candidates, &s.values, cv, season))
+            .collect();
+        let mut mean: Vec<PlaceScore> = budgets
+            .iter()
+            .map(|b| PlaceScore {
+                budget: *b,
+                cells: 0,
+                area_share: 0.0,
+                hit_rate: 0.0,
+                pai: 0.0,
+                pei: 0.0,
+            })
+            .collect();
+        let mut mean_cells = vec![0usize; budgets.len()];
+        let windows = cv.n_windows as f64;
+        for w in 0..cv.n_windows {
+            let zeros = std::iter::repeat_n(0.0, empty.len());
+            let forecast: Vec<f64> = totals.iter().map(|t| t[w].0).chain(zeros.clone()).collect();
+            let actual: Vec<f64> = totals.iter().map(|t| t[w].1).chain(zeros).collect();
+            let first = last - Duration::days(days * (span - w * cv.step_size) as i64);
+            for (k, score) in place_scores(&forecast, &actual, &areas, &budgets)
+                .into_iter()
+                .enumerate()
+            {
+                let m = &mut mean[k];
+                mean_cells[k] += score.cells;
+                m.area_share += score.area_share / windows;
+                m.hit_rate += score.hit_rate / windows;
+                m.pai += score.pai / windows;
+                m.pei += score.pei / windows;
+                out.push((label, first.to_string(), score));
+            }
+        }
+        for (m, cells) in mean.iter_mut().zip(&mean_cells) {
+            m.cells = (*cells as f64 / windows).round() as usize;
+        }
+        if let Some(m) = mean.iter().find(|m| (m.budget - 0.05).abs() < 1e-12) {
+            info!(
+                "places, {label}: at 5 % of the area, hit rate {:.3}, PAI {:.2}, PEI* {:.3} (mean of {} windows)",
+                m.hit_rate, m.pai, m.pei, cv.n_windows
+            );
+        }
+        out.extend(mean.into_iter().map(|m| (*label, "mean".to_owned(), m)));
+    }
+    let column = |name: &str, f: &dyn Fn(&PlaceScore) -> f64| {
+        Column::new(name.into(), out.iter().map(|r| f(&r.2)).collect::<Vec<_>>())
+    };
+    Ok(DataFrame::new(
+        out.len(),
+        vec![
+            Column::new("model".into(), out.iter().map(|r| r.0).collect::<Vec<_>>()),
+            Column::new(
+                "window".into(),
+                out.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(),
+            ),
+            column("budget_pct", &|p| p.budget * 100.0),
+            Column::new(
+                "cells".into(),
+                out.iter().map(|r| r.2.cells as u32).collect::<Vec<_>>(),
+            ),
+            column("area_share", &|p| p.area_share),
+            column("hit_rate", &|p| p.hit_rate),
+            column("pai", &|p| p.pai),
+            column("pei", &|p| p.pei),
+        ],
+    )?)
+}
+
+/// Each series' area in m², from a grid layer whose codes are the series ids, and the areas of
+/// the layer's grids that have no series.
+fn place_areas(
+    path: &std::path::Path,
+    series: &[Series],
+    working: Crs,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    let name = path.display().to_string();
+    let layer = read_layer(path).map_err(input)?;
+    let codes = ["code", "grid_code"]
+        .iter()
+        .find_map(|c| layer.table.column(c).ok())
+        .ok_or_else(|| input(anyhow::anyhow!("{name}: no code or grid_code column")))?
+        .cast(&DataType::String)?;
+    let crs = if layer.crs.is_geographic().map_err(input)? {
+        working
+    } else {
+        layer.crs
+    };
+    let to_metres = Transformer::new(layer.crs, crs).map_err(input)?;
+    let mut area_of: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    for (code, geometry) in codes.str()?.iter().zip(&layer.geometries) {
+        if let (Some(c), Some(g)) = (code, geometry) {
+            let g = to_metres.transform_geometry(g).map_err(input)?;
+            area_of.insert(c.to_owned(), area_m2(&g, crs).map_err(input)?);
+        }
+    }
+    let areas = series
+        .iter()
+        .map(|s| {
+            area_of.remove(&s.id).ok_or_else(|| {
+                input(anyhow::anyhow!(
+                    "{name}: series {} has no grid of that code in the layer",
+                    s.id
+                ))
+            })
+        })
+        .collect::<Result<Vec<f64>>>()?;
+    // The rest in code order, so the output does not depend on hashing.
+    let mut rest: Vec<(String, f64)> = area_of.into_iter().collect();
+    rest.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((areas, rest.into_iter().map(|(_, a)| a).collect()))
 }
 
 /// Community, street and district rows summed from the grid rows, per model (with `auto`, each
@@ -403,6 +644,13 @@ fn bottom_up_name(label: &str) -> &'static str {
         "TSB" => "BottomUp(TSB)",
         "ADIDA" => "BottomUp(ADIDA)",
         "IMAPA" => "BottomUp(IMAPA)",
+        "AutoETS" => "BottomUp(AutoETS)",
+        "ETS(A,N,N)" => "BottomUp(ETS(A,N,N))",
+        "ETS(A,A,N)" => "BottomUp(ETS(A,A,N))",
+        "ETS(A,Ad,N)" => "BottomUp(ETS(A,Ad,N))",
+        "ETS(A,N,A)" => "BottomUp(ETS(A,N,A))",
+        "ETS(A,A,A)" => "BottomUp(ETS(A,A,A))",
+        "ETS(A,Ad,A)" => "BottomUp(ETS(A,Ad,A))",
         _ => "BottomUp",
     }
 }
@@ -457,12 +705,77 @@ fn forecast_table(rows: &[Rows], levels: &[f64]) -> Result<DataFrame> {
     Ok(DataFrame::new(all.len(), columns)?)
 }
 
+/// Every series' scores, then per candidate over all series (unique_id empty, scope "overall"):
+/// MAE and MASE averaged over the series that have them, RMSE as the root of the mean square
+/// (every series has the same number of window steps), coverage averaged; and the same for
+/// each series' chosen candidate (model "chosen").
 fn metrics_table(rows: &[Rows], levels: &[f64]) -> Result<DataFrame> {
-    let all: Vec<_> = rows.iter().flat_map(|r| &r.metrics).collect();
+    let per_series: Vec<&ScoreRow> = rows.iter().flat_map(|r| &r.metrics).collect();
+    let mut names: Vec<&'static str> = Vec::new();
+    for r in &per_series {
+        if !names.contains(&r.model) {
+            names.push(r.model);
+        }
+    }
+    let overall = |label: &'static str, pick: &dyn Fn(&ScoreRow) -> bool| -> Option<ScoreRow> {
+        let rows: Vec<&&ScoreRow> = per_series.iter().filter(|r| pick(r)).collect();
+        if rows.is_empty() {
+            return None;
+        }
+        let n = rows.len() as f64;
+        let mases: Vec<f64> = rows.iter().filter_map(|r| r.mase).collect();
+        let rmsses: Vec<f64> = rows.iter().filter_map(|r| r.rmsse).collect();
+        Some(ScoreRow {
+            id: String::new(),
+            model: label,
+            mae: rows.iter().map(|r| r.mae).sum::<f64>() / n,
+            rmse: (rows.iter().map(|r| r.rmse * r.rmse).sum::<f64>() / n).sqrt(),
+            mase: (!mases.is_empty()).then(|| mases.iter().sum::<f64>() / mases.len() as f64),
+            rmsse: (!rmsses.is_empty()).then(|| rmsses.iter().sum::<f64>() / rmsses.len() as f64),
+            coverage: (0..levels.len())
+                .map(|k| {
+                    let c: Vec<f64> = rows
+                        .iter()
+                        .filter_map(|r| r.coverage.get(k).copied().filter(|v| !v.is_nan()))
+                        .collect();
+                    if c.is_empty() {
+                        f64::NAN
+                    } else {
+                        c.iter().sum::<f64>() / c.len() as f64
+                    }
+                })
+                .collect(),
+            chosen: false,
+        })
+    };
+    let mut summary: Vec<ScoreRow> = names
+        .iter()
+        .filter_map(|name| overall(name, &|r: &ScoreRow| r.model == *name))
+        .collect();
+    summary.extend(overall("chosen", &|r: &ScoreRow| r.chosen));
+    for r in &summary {
+        info!(
+            "cross-validation over all series, {}: MAE {:.4}, RMSE {:.4}, MASE {}, RMSSE {}",
+            r.model,
+            r.mae,
+            r.rmse,
+            r.mase.map_or("-".to_owned(), |m| format!("{m:.4}")),
+            r.rmsse.map_or("-".to_owned(), |m| format!("{m:.4}"))
+        );
+    }
+    let scope: Vec<&str> = per_series
+        .iter()
+        .map(|_| "series")
+        .chain(summary.iter().map(|_| "overall"))
+        .collect();
+    let all: Vec<&ScoreRow> = per_series.into_iter().chain(summary.iter()).collect();
     let mut columns = vec![
+        Column::new("scope".into(), scope),
         Column::new(
             "unique_id".into(),
-            all.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            all.iter()
+                .map(|r| (!r.id.is_empty()).then_some(r.id.as_str()))
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "model".into(),
@@ -476,6 +789,10 @@ fn metrics_table(rows: &[Rows], levels: &[f64]) -> Result<DataFrame> {
         Column::new(
             "mase".into(),
             all.iter().map(|r| r.mase).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "rmsse".into(),
+            all.iter().map(|r| r.rmsse).collect::<Vec<_>>(),
         ),
     ];
     for (k, l) in levels.iter().enumerate() {

@@ -78,8 +78,22 @@ fn forecasts_a_long_table_and_chooses_by_cross_validation() {
     assert_eq!(models[at("short")], "Naive");
     assert_eq!(means.get(at("short")), Some(2.0));
     let m = read_table(&metrics).unwrap();
-    assert_eq!(m.height(), 2 * 9);
+    // Two series × (9 candidates + the nested score of the choice), then each of those over
+    // both series, and the chosen candidates over both.
+    assert_eq!(m.height(), 2 * 10 + 10 + 1);
+    let scope = texts(&m, "scope");
+    assert_eq!(scope.iter().filter(|s| *s == "overall").count(), 11);
     assert!(texts(&m, "chosen").iter().filter(|c| *c == "true").count() == 2);
+    let mae = m.column("mae").unwrap().cast(&DataType::Float64).unwrap();
+    let (mae, models) = (mae.f64().unwrap().clone(), texts(&m, "model"));
+    let row = |model: &str, sc: &str| {
+        (0..m.height())
+            .find(|i| models[*i] == model && scope[*i] == sc)
+            .unwrap()
+    };
+    // "weekly" repeats its week exactly, "flat" is constant but for one gap day: SeasonalNaive
+    // is perfect on "weekly", so the chosen models' overall MAE is below SeasonalNaive's.
+    assert!(mae.get(row("chosen", "overall")) <= mae.get(row("SeasonalNaive", "overall")));
     let rejected = read_table(&dir.path().join("forecast.rejected.parquet")).unwrap();
     assert_eq!(texts(&rejected, "row_number"), ["87"]);
 
@@ -122,6 +136,9 @@ fn bad_options_are_input_errors() {
         (vec!["--models", "Prophet"], "unknown model"),
         (vec!["--horizon", "0"], "--horizon 0"),
         (vec!["--level", "150"], "--level 150"),
+        (vec!["--score", "mad"], "expected mase or rmsse"),
+        (vec!["--budgets", "0,5"], "--budgets 0"),
+        (vec!["--models", "ETS:MNM"], "the ETS form must be"),
     ] {
         let mut args = vec![
             "forecast",
@@ -139,5 +156,103 @@ fn bad_options_are_input_errors() {
         let run = citygrid(&args);
         assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
         assert!(stderr(&run).contains(expected), "{}", stderr(&run));
+    }
+}
+
+/// On a simulated city (three years, weekly counts): per community, the automatically chosen
+/// models beat SeasonalNaive on MASE over all series — both their own cross-validated scores and
+/// the choice's nested (out-of-sample) score; per grid, a place-based backtest of the next
+/// four weeks' hot spots flags grids that catch far more cases than their share of the area.
+#[test]
+fn simulated_city_chosen_models_and_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let (grids, _sim, cases) = super::simulated_city(dir.path(), "60000");
+    let metrics = dir.path().join("m.parquet");
+    let run = citygrid(&[
+        "forecast",
+        "--cases",
+        path_str(&cases),
+        "--unit",
+        "community",
+        "--freq",
+        "week",
+        "--horizon",
+        "4",
+        "--out",
+        path_str(&dir.path().join("f.parquet")),
+        "--metrics-out",
+        path_str(&metrics),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let m = read_table(&metrics).unwrap();
+    let (scope, models) = (texts(&m, "scope"), texts(&m, "model"));
+    let mase = m.column("mase").unwrap().f64().unwrap().clone();
+    let overall = |model: &str| {
+        (0..m.height())
+            .find(|i| scope[*i] == "overall" && models[*i] == model)
+            .and_then(|i| mase.get(i))
+            .unwrap()
+    };
+    let (chosen, nested, snaive) = (
+        overall("chosen"),
+        overall("auto (nested)"),
+        overall("SeasonalNaive"),
+    );
+    assert!(
+        chosen < nested && nested < snaive,
+        "{chosen} {nested} {snaive}"
+    );
+
+    let places = dir.path().join("p.csv");
+    let run = citygrid(&[
+        "forecast",
+        "--cases",
+        path_str(&cases),
+        "--freq",
+        "week",
+        "--horizon",
+        "4",
+        "--models",
+        "HistoricAverage,SESOpt",
+        "--out",
+        path_str(&dir.path().join("g.parquet")),
+        "--places-out",
+        path_str(&places),
+        "--grid",
+        path_str(&grids),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let p = read_table(&places).unwrap();
+    let col = |name: &str| -> Vec<f64> {
+        let c = p.column(name).unwrap().cast(&DataType::Float64).unwrap();
+        c.f64().unwrap().into_no_null_iter().collect()
+    };
+    let (model, window) = (texts(&p, "model"), texts(&p, "window"));
+    let (budget, share, hit, pai, pei) = (
+        col("budget_pct"),
+        col("area_share"),
+        col("hit_rate"),
+        col("pai"),
+        col("pei"),
+    );
+    // The two models asked for and SeasonalNaive (HistoricAverage is among them already); 3
+    // windows and their mean; 20 budgets.
+    assert_eq!(p.height(), 3 * 4 * 20);
+    for name in ["HistoricAverage", "SESOpt", "SeasonalNaive"] {
+        let rows: Vec<usize> = (0..p.height())
+            .filter(|i| model[*i] == name && window[*i] == "mean")
+            .collect();
+        assert_eq!(rows.len(), 20);
+        for pair in rows.windows(2) {
+            // More area never catches fewer cases.
+            assert!(hit[pair[1]] >= hit[pair[0]], "{name}");
+        }
+        for &i in &rows {
+            assert!(share[i] <= budget[i] / 100.0 + 1e-12 && pei[i] <= 1.0 + 1e-12);
+        }
+        // The planted hot spots make next month's cases predictable from the past: at 5 % of
+        // the area, far more than 5 % of the cases.
+        let at5 = rows.iter().find(|i| budget[**i] == 5.0).unwrap();
+        assert!(pai[*at5] > 2.0, "{name}: PAI {}", pai[*at5]);
     }
 }
