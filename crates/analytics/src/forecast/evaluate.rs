@@ -241,6 +241,44 @@ pub fn cross_validate_choice(
         .collect()
 }
 
+/// The pooled choice: the candidate with the lowest mean `metric` over all series (MASE or
+/// RMSSE averaged over the series where it is defined; MAE or RMSE where it is defined for
+/// none). `scores` holds each series' scores per candidate, as [`choose_by`] returns them; ties
+/// go to the earlier candidate. One model for every series is a far steadier choice than one
+/// per series when series are short or mostly zero (docs/forecasts.md).
+pub fn pooled_best(metric: Metric, scores: &[Vec<Scores>]) -> usize {
+    let Some(k) = scores.first().map(Vec::len) else {
+        return 0;
+    };
+    let scaled = |s: &Scores| match metric {
+        Metric::Mase => s.mase,
+        Metric::Rmsse => s.rmsse,
+    };
+    let raw = |s: &Scores| match metric {
+        Metric::Mase => s.mae,
+        Metric::Rmsse => s.rmse,
+    };
+    let mean_of = |c: usize, f: &dyn Fn(&Scores) -> Option<f64>| -> Option<f64> {
+        let v: Vec<f64> = scores.iter().filter_map(|s| s.get(c).and_then(f)).collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    let any_scaled = (0..k).any(|c| mean_of(c, &scaled).is_some());
+    let key = |c: usize| {
+        if any_scaled {
+            mean_of(c, &scaled).unwrap_or(f64::INFINITY)
+        } else {
+            mean_of(c, &|s: &Scores| Some(raw(s))).unwrap_or(f64::INFINITY)
+        }
+    };
+    let mut best = 0;
+    for c in 1..k {
+        if key(c) < key(best) {
+            best = c;
+        }
+    }
+    best
+}
+
 /// Which quantile of the calibration errors a conformal interval uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConformalQuantile {
@@ -360,6 +398,28 @@ mod tests {
         let s = score(&y, &windows, 7);
         assert_eq!(s.mase, None);
         assert!(s.mae > 0.0 && s.coverage[0].0 == 80.0);
+    }
+
+    #[test]
+    fn pooled_choice_by_hand() {
+        let sc = |mase: Option<f64>, mae: f64| Scores {
+            mae,
+            rmse: mae,
+            mase,
+            rmsse: mase,
+            coverage: Vec::new(),
+        };
+        // Candidate 0 wins one series by a lot, candidate 1 both others: mean MASE 0.9 vs 0.8.
+        let scores = vec![
+            vec![sc(Some(0.2), 1.0), sc(Some(1.0), 1.0)],
+            vec![sc(Some(1.2), 1.0), sc(Some(0.7), 1.0)],
+            vec![sc(Some(1.3), 1.0), sc(Some(0.7), 1.0)],
+        ];
+        assert_eq!(pooled_best(Metric::Mase, &scores), 1);
+        // Undefined MASE everywhere: MAE decides.
+        let flat = vec![vec![sc(None, 2.0), sc(None, 1.0)]];
+        assert_eq!(pooled_best(Metric::Rmsse, &flat), 1);
+        assert_eq!(pooled_best(Metric::Mase, &[]), 0);
     }
 
     #[test]

@@ -12,10 +12,10 @@ pub use coherence::bottom_up;
 pub use ets::{EtsFit, EtsSpec, Season, Trend, fit_ets};
 pub use evaluate::{
     ConformalQuantile, CrossValidation, Metric, Scores, choose, choose_by, choose_on,
-    conformal_intervals, cross_validate, cross_validate_choice, cutoffs, score,
+    conformal_intervals, cross_validate, cross_validate_choice, cutoffs, pooled_best, score,
 };
 pub use models::{Forecast, Model, forecast};
-pub use places::{PlaceScore, place_scores, window_totals};
+pub use places::{PlaceScore, place_scores, window_start, window_totals, window_totals_with};
 pub use series::{Freq, Group, Series, Unit, case_series, cases_without_unit, long_series};
 
 use crate::error::Result;

@@ -79,11 +79,37 @@ pub fn place_scores(
 }
 
 /// For a place-based backtest: per cross-validation window (oldest first, counted back from
-/// the series' end so that series ending together share windows), the total `model` forecast for
-/// the window's `h` steps from the data before it, and the total that happened. With more than one
-/// candidate, the model is chosen as `--models auto` does, by cross-validation on the data before
-/// the window only (by `metric`), so the choice never sees the window it is scored on. A window with no history
+/// the series' end so that series ending together share windows), the total the model `pick`
+/// names forecast for the window's `h` steps from the data before it, and the total that
+/// happened. `pick` gets the window and the data before it; to score an automatic choice
+/// honestly it must choose from that data only (see [`window_totals`]). A window with no history
 /// before it forecasts 0.
+pub fn window_totals_with(
+    y: &[f64],
+    cv: &CrossValidation,
+    season: usize,
+    pick: impl Fn(usize, &[f64]) -> Model,
+) -> Vec<(f64, f64)> {
+    let n = y.len();
+    (0..cv.n_windows)
+        .map(|w| {
+            let Some(cut) = window_start(n, w, cv) else {
+                let end = (n as i64 + (w * cv.step_size) as i64 - span(cv) as i64 + cv.h as i64)
+                    .clamp(0, n as i64) as usize;
+                return (0.0, y[..end].iter().sum());
+            };
+            let train = &y[..cut];
+            let model = pick(w, train);
+            let forecast = forecast_series(&model, train, cv.h, season, &[])
+                .map(|f| f.forecast.mean.iter().sum())
+                .unwrap_or(0.0);
+            (forecast, y[cut..(cut + cv.h).min(n)].iter().sum())
+        })
+        .collect()
+}
+
+/// [`window_totals_with`] choosing per series among `candidates` by `metric`, as
+/// `--models auto` does, on the data before each window only.
 pub fn window_totals(
     metric: Metric,
     candidates: &[Model],
@@ -91,25 +117,22 @@ pub fn window_totals(
     cv: &CrossValidation,
     season: usize,
 ) -> Vec<(f64, f64)> {
-    let n = y.len();
-    let span = cv.h + cv.step_size * cv.n_windows.saturating_sub(1);
-    (0..cv.n_windows)
-        .map(|w| {
-            // The window is [n + w·step − span, … + h), which may begin before the series.
-            let start = (n + w * cv.step_size) as i64 - span as i64;
-            if start <= 0 {
-                let end = (start + cv.h as i64).clamp(0, n as i64) as usize;
-                return (0.0, y[..end].iter().sum());
-            }
-            let cut = start as usize;
-            let train = &y[..cut];
-            let model = choose_on(metric, candidates, train, cv, season);
-            let forecast = forecast_series(&model, train, cv.h, season, &[])
-                .map(|f| f.forecast.mean.iter().sum())
-                .unwrap_or(0.0);
-            (forecast, y[cut..(cut + cv.h).min(n)].iter().sum())
-        })
-        .collect()
+    window_totals_with(y, cv, season, |_, train| {
+        choose_on(metric, candidates, train, cv, season)
+    })
+}
+
+/// Steps from the first window's start to the last window's end.
+fn span(cv: &CrossValidation) -> usize {
+    cv.h + cv.step_size * cv.n_windows.saturating_sub(1)
+}
+
+/// Where window `w` (oldest first, counted back from the end) starts in a series of `n` values;
+/// `None` when no data come before it.
+pub fn window_start(n: usize, w: usize, cv: &CrossValidation) -> Option<usize> {
+    (n + w * cv.step_size)
+        .checked_sub(span(cv))
+        .filter(|start| *start > 0)
 }
 
 #[cfg(test)]

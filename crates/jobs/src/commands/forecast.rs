@@ -8,7 +8,8 @@ use grid_analytics::convert::rejected_table;
 use grid_analytics::forecast::{
     ConformalQuantile, CrossValidation, Freq, Group, Metric, Model, PlaceScore, Scores, Series,
     Unit, bottom_up, case_series, cases_without_unit, choose_by, conformal_intervals,
-    cross_validate_choice, forecast_series, long_series, place_scores, score, window_totals,
+    cross_validate_choice, forecast_series, long_series, place_scores, pooled_best, score,
+    window_start, window_totals, window_totals_with,
 };
 use grid_analytics::grid_io::read_layer;
 use grid_analytics::table_io::{read_table, rejected_path, write_table};
@@ -105,6 +106,10 @@ pub struct Args {
     /// counts whose forecasts rank places (docs/forecasts.md).
     #[arg(long, default_value = "mase", value_name = "METRIC")]
     score: Metric,
+    /// With --models auto: series (each series its own model) or pooled (one model for all
+    /// series, the lowest mean score; steadier on short or mostly-zero series).
+    #[arg(long, value_enum, default_value = "series")]
+    choose: Choose,
     /// Calibration windows for conformal intervals (models without their own), as many as the
     /// series holds up to this; 19 or more give a 95 % interval its finite-sample guarantee.
     #[arg(long, default_value_t = 20)]
@@ -275,9 +280,12 @@ pub fn run(args: &Args) -> Result<Outcome> {
         step_size: args.step_size.unwrap_or(args.horizon),
     };
     let levels = &args.level;
+    let pooled = (auto && args.choose == Choose::Pooled)
+        .then(|| pooled_choice(&series, &models, &cv, season, levels, args.score));
     let rows: Vec<Rows> = series
         .par_iter()
-        .map(|s| one_series(s, &models, auto, &cv, season, levels, args))
+        .enumerate()
+        .map(|s| one_series(s, &models, auto, pooled.as_ref(), &cv, season, levels, args))
         .collect::<Result<_>>()?;
     let mut rows = rows;
     if args.bottom_up {
@@ -296,7 +304,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         write_table(&mut metrics, path).with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = &args.places_out {
-        let mut places = places_table(&series, &models, auto, &cv, season, args)?;
+        let mut places = places_table(&series, &models, auto, pooled.as_ref(), &cv, season, args)?;
         write_table(&mut places, path).with_context(|| format!("writing {}", path.display()))?;
     }
     let fallbacks = rows
@@ -322,17 +330,112 @@ pub fn run(args: &Args) -> Result<Outcome> {
     })
 }
 
+/// How `--models auto` chooses: per series, or one model for all (`--choose pooled`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Choose {
+    /// Each series its own model (statsforecast users' way).
+    Series,
+    /// One model for every series, the lowest mean score over all of them.
+    Pooled,
+}
+
+/// The pooled choice, made before the series are forecast.
+struct Pooled {
+    /// Position of the chosen candidate.
+    best: usize,
+    /// Each series' cross-validation scores per candidate (`None`: too short).
+    scores: Vec<Option<Vec<Scores>>>,
+    /// Per window (oldest first, counted back from the end), the pooled choice made on the data
+    /// before that window only: the nested evaluation's models.
+    nested: Vec<Model>,
+}
+
+/// Cross-validates every candidate on every series and pools the scores: the choice on the
+/// whole history and, per window, on the history before it.
+fn pooled_choice(
+    series: &[Series],
+    models: &[Model],
+    cv: &CrossValidation,
+    season: usize,
+    levels: &[f64],
+    metric: Metric,
+) -> Pooled {
+    let scores: Vec<Option<Vec<Scores>>> = series
+        .par_iter()
+        .map(|s| {
+            choose_by(metric, models, &s.values, cv, season, levels)
+                .ok()
+                .map(|r| r.1)
+        })
+        .collect();
+    let present: Vec<Vec<Scores>> = scores.iter().flatten().cloned().collect();
+    let best = pooled_best(metric, &present);
+    let nested = (0..cv.n_windows)
+        .map(|w| {
+            let inner: Vec<Vec<Scores>> = series
+                .par_iter()
+                .filter_map(|s| {
+                    let cut = window_start(s.values.len(), w, cv)?;
+                    choose_by(metric, models, &s.values[..cut], cv, season, &[])
+                        .ok()
+                        .map(|r| r.1)
+                })
+                .collect();
+            if inner.is_empty() {
+                Model::Naive
+            } else {
+                models[pooled_best(metric, &inner)]
+            }
+        })
+        .collect();
+    info!(
+        "pooled choice over {} series: {}",
+        present.len(),
+        models[best].name()
+    );
+    Pooled {
+        best,
+        scores,
+        nested,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn one_series(
-    s: &Series,
+    (index, s): (usize, &Series),
     models: &[Model],
     auto: bool,
+    pooled: Option<&Pooled>,
     cv: &CrossValidation,
     season: usize,
     levels: &[f64],
     args: &Args,
 ) -> Result<Rows> {
     let mut rows = Rows::default();
-    let chosen: Vec<Model> = if auto {
+    let chosen: Vec<Model> = if let Some(p) = pooled {
+        if let Some(scores) = &p.scores[index] {
+            for (c, (m, sc)) in models.iter().zip(scores).enumerate() {
+                rows.metrics
+                    .push(score_row(&s.id, m.name(), sc, levels, c == p.best));
+            }
+        }
+        if args.metrics_out.is_some() {
+            let windows: Vec<_> = (0..cv.n_windows)
+                .filter_map(|w| {
+                    let cut = window_start(s.values.len(), w, cv)?;
+                    let f = forecast_series(&p.nested[w], &s.values[..cut], cv.h, season, levels)
+                        .ok()?;
+                    Some((cut, f.forecast))
+                })
+                .collect();
+            if !windows.is_empty() {
+                let sc = score(&s.values, &windows, season);
+                rows.metrics
+                    .push(score_row(&s.id, NESTED, &sc, levels, false));
+            }
+        }
+        vec![models[p.best]]
+    } else if auto {
         match choose_by(args.score, models, &s.values, cv, season, levels) {
             Ok((best, scores)) => {
                 for (m, sc) in models.iter().zip(&scores) {
@@ -431,10 +534,12 @@ fn score_row(id: &str, model: &'static str, sc: &Scores, levels: &[f64], chosen:
 /// The place-based backtest: per method (the model or models asked for, then the SeasonalNaive
 /// and HistoricAverage baselines), window and budget, the places flagged by forecast totals and
 /// what they caught; then each method's mean over the windows (window "mean").
+#[allow(clippy::too_many_arguments)]
 fn places_table(
     series: &[Series],
     models: &[Model],
     auto: bool,
+    pooled: Option<&Pooled>,
     cv: &CrossValidation,
     season: usize,
     args: &Args,
@@ -474,7 +579,12 @@ fn places_table(
     for (label, candidates) in &methods {
         let totals: Vec<Vec<(f64, f64)>> = series
             .par_iter()
-            .map(|s| window_totals(args.score, candidates, &s.values, cv, season))
+            .map(|s| match pooled {
+                Some(p) if *label == "auto" => {
+                    window_totals_with(&s.values, cv, season, |w, _| p.nested[w])
+                }
+                _ => window_totals(args.score, candidates, &s.values, cv, season),
+            })
             .collect();
         let mut mean: Vec<PlaceScore> = budgets
             .iter()

@@ -162,7 +162,8 @@ fn bad_options_are_input_errors() {
 /// On a simulated city (three years, weekly counts): per community, the automatically chosen
 /// models beat SeasonalNaive on MASE over all series — both their own cross-validated scores and
 /// the choice's nested (out-of-sample) score; per grid, a place-based backtest of the next
-/// four weeks' hot spots flags grids that catch far more cases than their share of the area.
+/// four weeks' hot spots flags grids that catch far more cases than their share of the area, and
+/// the pooled choice by RMSSE does better than SeasonalNaive there.
 #[test]
 fn simulated_city_chosen_models_and_places() {
     let dir = tempfile::tempdir().unwrap();
@@ -212,8 +213,10 @@ fn simulated_city_chosen_models_and_places() {
         "week",
         "--horizon",
         "4",
-        "--models",
-        "HistoricAverage,SESOpt",
+        "--choose",
+        "pooled",
+        "--score",
+        "rmsse",
         "--out",
         path_str(&dir.path().join("g.parquet")),
         "--places-out",
@@ -235,10 +238,10 @@ fn simulated_city_chosen_models_and_places() {
         col("pai"),
         col("pei"),
     );
-    // The two models asked for and SeasonalNaive (HistoricAverage is among them already); 3
-    // windows and their mean; 20 budgets.
+    // The pooled automatic choice and both baselines; 3 windows and their mean; 20 budgets.
     assert_eq!(p.height(), 3 * 4 * 20);
-    for name in ["HistoricAverage", "SESOpt", "SeasonalNaive"] {
+    let mut pai5 = Vec::new();
+    for name in ["auto", "SeasonalNaive", "HistoricAverage"] {
         let rows: Vec<usize> = (0..p.height())
             .filter(|i| model[*i] == name && window[*i] == "mean")
             .collect();
@@ -254,5 +257,9 @@ fn simulated_city_chosen_models_and_places() {
         // the area, far more than 5 % of the cases.
         let at5 = rows.iter().find(|i| budget[**i] == 5.0).unwrap();
         assert!(pai[*at5] > 2.0, "{name}: PAI {}", pai[*at5]);
+        pai5.push(pai[*at5]);
     }
+    // The pooled choice (by RMSSE, made before each window) ranks grids better than last
+    // year's same weeks.
+    assert!(pai5[0] > pai5[1], "{pai5:?}");
 }
