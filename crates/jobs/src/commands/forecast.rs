@@ -43,10 +43,12 @@ const AUTO: [&str; 9] = [
 of the period), model, mean, lo_<level>/hi_<level> (the model's own intervals, or conformal ones \
 from the absolute errors of up to --conformal-windows windows of --horizon steps, split \
 conformal's finite-sample quantile), fallback (true where a \
-series too short for the model got Naive). Forecasts are never negative. With --models \
-auto each series gets the candidate with the lowest cross-validated MASE (rolling origin: \
---windows cutoffs --step-size apart, each forecasting --horizon steps); --metrics-out writes every \
-candidate's MAE, RMSE, MASE and interval coverage per series."
+series too short for the model got a fallback). Forecasts are never negative. With --models \
+auto each series gets the candidate with the lowest cross-validated --score (rolling origin: \
+--windows cutoffs --step-size apart, each forecasting --horizon steps), or with --choose pooled \
+every series the candidate best over all; --metrics-out writes every candidate's MAE, RMSE, MASE, \
+RMSSE and interval coverage per series and overall, and the choice's nested out-of-sample \
+score (model \"auto (nested)\"); --places-out backtests next-period hot spots (docs/forecasts.md)."
 )]
 pub struct Args {
     /// A long table of series (.csv or .parquet).
@@ -82,12 +84,12 @@ pub struct Args {
     /// Season length (default 7 for days, 52 for weeks).
     #[arg(long, value_name = "M")]
     season: Option<usize>,
-    /// auto (choose per series among Naive, SeasonalNaive, HistoricAverage, WindowAverage,
-    /// SESOpt, CrostonSBA, TSB, ADIDA, IMAPA), auto:LIST (choose among the listed models, e.g.
-    /// auto:HistoricAverage,SESOpt,AutoETS), or a comma-separated list of models (Naive, SeasonalNaive, HistoricAverage,
-    /// WindowAverage[:K], SES[:α], SESOpt, CrostonClassic, CrostonSBA, CrostonOptimized, TSB,
-    /// ADIDA, IMAPA, AutoETS — additive-error ETS chosen by AICc — or ETS:ANN, ETS:AAN,
-    /// ETS:AAdN, ETS:ANA, ETS:AAA, ETS:AAdA for one form).
+    /// auto (choose among Naive, SeasonalNaive, HistoricAverage, WindowAverage, SESOpt,
+    /// CrostonSBA, TSB, ADIDA, IMAPA), auto:LIST (choose among the listed models, e.g.
+    /// auto:HistoricAverage,SESOpt,AutoETS), or a comma-separated list of models: Naive,
+    /// SeasonalNaive, HistoricAverage, WindowAverage[:K], SES[:α], SESOpt, CrostonClassic,
+    /// CrostonSBA, CrostonOptimized, TSB, ADIDA, IMAPA, AutoETS (additive-error ETS chosen by
+    /// AICc), or ETS:ANN, ETS:AAN, ETS:AAdN, ETS:ANA, ETS:AAA, ETS:AAdA for one form.
     #[arg(long, default_value = "auto", value_name = "MODELS")]
     models: String,
     /// Prediction interval levels, %.
@@ -274,6 +276,9 @@ pub fn run(args: &Args) -> Result<Outcome> {
         }
         _ => return Err(input(anyhow::anyhow!("give --series or --cases"))),
     };
+    if args.places_out.is_some() {
+        check_aligned(&series, args.freq)?;
+    }
     let cv = CrossValidation {
         h: args.horizon,
         n_windows: args.windows,
@@ -545,18 +550,7 @@ fn places_table(
     args: &Args,
 ) -> Result<DataFrame> {
     let days = args.freq.days();
-    let end = |s: &Series| s.start + Duration::days(days * s.values.len() as i64);
-    let Some(last) = series.first().map(end) else {
-        return Err(input(anyhow::anyhow!("--places-out: there are no series")));
-    };
-    if let Some(s) = series.iter().find(|s| end(s) != last) {
-        return Err(input(anyhow::anyhow!(
-            "--places-out compares places window by window, so every series must end on the \
-             same period: {} ends before {}, others before {last}",
-            s.id,
-            end(s)
-        )));
-    }
+    let last = check_aligned(series, args.freq)?;
     let mut methods: Vec<(&str, Vec<Model>)> = if auto {
         vec![("auto", models.to_vec())]
     } else {
@@ -650,6 +644,24 @@ fn places_table(
             column("pei", &|p| p.pei),
         ],
     )?)
+}
+
+/// The end (exclusive) common to every series: the place backtest compares places window by
+/// window, so every series must end on the same period.
+fn check_aligned(series: &[Series], freq: Freq) -> Result<chrono::NaiveDate> {
+    let end = |s: &Series| s.start + Duration::days(freq.days() * s.values.len() as i64);
+    let Some(last) = series.first().map(end) else {
+        return Err(input(anyhow::anyhow!("--places-out: there are no series")));
+    };
+    if let Some(s) = series.iter().find(|s| end(s) != last) {
+        return Err(input(anyhow::anyhow!(
+            "--places-out compares places window by window, so every series must end on the \
+             same period: {} ends before {}, others before {last}",
+            s.id,
+            end(s)
+        )));
+    }
+    Ok(last)
 }
 
 /// Each series' area in m², from a grid layer whose codes are the series ids, and the areas of

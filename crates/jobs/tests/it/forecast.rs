@@ -97,6 +97,27 @@ fn forecasts_a_long_table_and_chooses_by_cross_validation() {
     let rejected = read_table(&dir.path().join("forecast.rejected.parquet")).unwrap();
     assert_eq!(texts(&rejected, "row_number"), ["87"]);
 
+    // A place backtest needs series that end together: "short" ends in January.
+    let run = citygrid(&[
+        "forecast",
+        "--series",
+        path_str(&input),
+        "--freq",
+        "day",
+        "--horizon",
+        "7",
+        "--out",
+        path_str(&dir.path().join("p.parquet")),
+        "--places-out",
+        path_str(&dir.path().join("places.csv")),
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("must end on the same period"),
+        "{}",
+        stderr(&run)
+    );
+
     // An explicit list: every model per series, with intervals where the model has them.
     let listed = dir.path().join("listed.csv");
     let run = citygrid(&[
