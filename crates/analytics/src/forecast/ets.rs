@@ -417,24 +417,42 @@ impl Layout {
 
 /// Runs the model over `y` from `state` (updated in place to the final state) and returns the
 /// sum of squared one-step errors; `residuals`, when given, receives each error.
-#[allow(clippy::too_many_arguments)]
 fn filter(
     y: &[f64],
     layout: &Layout,
+    smoothing: (f64, f64, f64, f64),
+    state: &mut [f64],
+    seasonal: &mut Vec<f64>,
+    residuals: Option<&mut Vec<f64>>,
+) -> f64 {
+    // One loop per form, so that the search's inner loop carries no form tests.
+    let run = match (
+        layout.trend != Trend::None,
+        layout.season == Season::Additive,
+    ) {
+        (false, false) => run_filter::<false, false>,
+        (true, false) => run_filter::<true, false>,
+        (false, true) => run_filter::<false, true>,
+        (true, true) => run_filter::<true, true>,
+    };
+    run(y, layout.m, smoothing, state, seasonal, residuals)
+}
+
+/// [`filter`] for a form with (`TREND`, `SEASON`) components.
+fn run_filter<const TREND: bool, const SEASON: bool>(
+    y: &[f64],
+    m: usize,
     (alpha, beta, gamma, phi): (f64, f64, f64, f64),
     state: &mut [f64],
     seasonal: &mut Vec<f64>,
     mut residuals: Option<&mut Vec<f64>>,
 ) -> f64 {
-    let trended = layout.trend != Trend::None;
-    let seasonal_model = layout.season == Season::Additive;
-    let m = layout.m;
     let mut l = state[0];
-    let mut b = if trended { state[1] } else { 0.0 };
+    let mut b = if TREND { state[1] } else { 0.0 };
     // Seasonal states in a ring: logical s[k] = seasonal[(head + k) % m].
     seasonal.clear();
-    if seasonal_model {
-        seasonal.extend_from_slice(&state[1 + usize::from(trended)..]);
+    if SEASON {
+        seasonal.extend_from_slice(&state[1 + usize::from(TREND)..]);
     }
     let mut head = 0usize;
     let ratio = beta / alpha;
@@ -442,7 +460,7 @@ fn filter(
     for &v in y {
         let phi_b = phi * b;
         let q = l + phi_b;
-        let (s_old, slot) = if seasonal_model {
+        let (s_old, slot) = if SEASON {
             let slot = if head == 0 { m - 1 } else { head - 1 };
             (seasonal[slot], slot)
         } else {
@@ -454,21 +472,21 @@ fn filter(
             r.push(e);
         }
         let new_l = q + alpha * (v - s_old - q);
-        if trended {
+        if TREND {
             b = phi_b + ratio * (new_l - l - phi_b);
         }
-        if seasonal_model {
+        if SEASON {
             seasonal[slot] = s_old + gamma * (v - q - s_old);
             head = slot;
         }
         l = new_l;
     }
     state[0] = l;
-    if trended {
+    if TREND {
         state[1] = b;
     }
-    if seasonal_model {
-        let start = 1 + usize::from(trended);
+    if SEASON {
+        let start = 1 + usize::from(TREND);
         for k in 0..m {
             state[start + k] = seasonal[(head + k) % m];
         }
