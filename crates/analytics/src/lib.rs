@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod assess;
 pub mod assign;
 pub mod case_schema;
 pub mod convert;

@@ -31,7 +31,7 @@ pub mod columns {
 }
 
 /// A text column's values (all null when the table lacks it).
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+pub(crate) fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let Ok(column) = df.column(name) else {
         return Ok(vec![None; df.height()]);
     };
@@ -41,7 +41,7 @@ fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     Ok(values.iter().map(|v| v.map(str::to_owned)).collect())
 }
 
-fn times(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDateTime>>> {
+pub(crate) fn times(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDateTime>>> {
     let context = || format!("case table: column {name:?}");
     let Ok(column) = df.column(name) else {
         return Ok(vec![None; df.height()]);

@@ -1,0 +1,9 @@
+//! Assessment (绩效评价) of regions, departments and supervisors on platform data: indicators
+//! per period and scope with their numerators and denominators (docs/assessment.md). Scoring,
+//! grades, ranks and the explanation of changes build on these.
+
+pub mod indicators;
+pub mod period;
+
+pub use indicators::{Indicator, IndicatorValue, Level, indicators};
+pub use period::Period;
