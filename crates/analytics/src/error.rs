@@ -48,6 +48,17 @@ pub enum Error {
         message: String,
     },
 
+    /// A configuration file with a key it cannot use.
+    #[error("{file}: {key}: {message}")]
+    Config {
+        /// The file (or "default config").
+        file: String,
+        /// The key, as a dotted path (`region.closure_rate.weight`).
+        key: String,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+
     /// A GeoJSON file that is not valid GeoJSON or not a FeatureCollection.
     #[error("{}: {message}", path.display())]
     GeoJson {
