@@ -24,6 +24,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Assessment indicators and scores per region, department and supervisor for a period.
+    Assess(commands::assess::Args),
     /// Add each point's unit grid, community, street and district codes.
     Assign(commands::assign::Args),
     /// Build management grids.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let result = match cli.command {
+        Command::Assess(args) => commands::assess::run(&args),
         Command::Assign(args) => commands::assign::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
         Command::Grid(command) => commands::grid::run(&command),

@@ -20,6 +20,10 @@ version = 1
 # Share of the final score that comes from a periodic inspection score (--inspection), 0..1.
 inspection_share = 0.0
 
+# A ratio whose denominator is below this many cases gets no score (a department with two cases,
+# one of them reworked, would otherwise score a 50 % rework rate). 1 scores every non-empty one.
+min_denominator = 1.0
+
 # Grades: the first band whose minimum the composite reaches (A >= 90, B >= 75, C >= 60,
 # D >= 40, E below).
 grades = [
@@ -116,6 +120,9 @@ pub struct ScoringConfig {
     /// Share of the inspection score in the final score, 0..1.
     #[serde(default)]
     pub inspection_share: f64,
+    /// Ratios with a smaller denominator get no score.
+    #[serde(default = "one")]
+    pub min_denominator: f64,
     /// Grade bands, highest first.
     pub grades: Vec<Grade>,
     /// Region indicators (district, street, community, grid).
@@ -130,6 +137,10 @@ pub struct ScoringConfig {
     /// Peer class per scope code.
     #[serde(default)]
     pub peer_classes: BTreeMap<String, String>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl ScoringConfig {
@@ -165,6 +176,12 @@ impl ScoringConfig {
             return Err(bad(
                 "inspection_share".into(),
                 format!("{}: expected a share from 0 to 1", config.inspection_share),
+            ));
+        }
+        if !(config.min_denominator >= 0.0 && config.min_denominator.is_finite()) {
+            return Err(bad(
+                "min_denominator".into(),
+                format!("{}: expected 0 or more", config.min_denominator),
             ));
         }
         if config.grades.is_empty() {
@@ -314,9 +331,10 @@ pub fn score_scopes(
     let group = |rows: &[IndicatorValue]| {
         let mut by: BTreeMap<(Level, String), HashMap<Indicator, Option<f64>>> = BTreeMap::new();
         for r in rows {
+            let enough = r.denominator.is_none_or(|d| d >= config.min_denominator);
             by.entry((r.level, r.scope.clone()))
                 .or_default()
-                .insert(r.indicator, r.value);
+                .insert(r.indicator, r.value.filter(|_| enough));
         }
         by
     };
@@ -542,5 +560,17 @@ y = "P"
         let z = get("z");
         assert_eq!((z.composite, z.grade.clone(), z.rank), (None, None, None));
         assert_eq!(z.peer_rank, None);
+
+        // min_denominator: a rate over 2 cases gets no score when 5 are required.
+        let strict = ScoringConfig {
+            min_denominator: 5.0,
+            ..config.clone()
+        };
+        let mut few = value(d, "w", DisposalRate, Some(0.5));
+        few.denominator = Some(2.0);
+        let s = score_scopes(&strict, &[few.clone()], &[], &HashMap::new());
+        assert_eq!(s[0].platform, None);
+        let s = score_scopes(&config, &[few], &[], &HashMap::new());
+        assert_eq!(s[0].platform, Some(50.0));
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod assess;
 pub mod assign;
 pub mod convert;
 pub mod density;

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `citygrid` binary: its command-line contracts, outputs and exit codes.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assess;
 mod assign;
 mod convert;
 mod emerging;
