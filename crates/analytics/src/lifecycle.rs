@@ -20,6 +20,8 @@ pub mod columns {
     pub const OPEN_OVERDUE: &str = "open_overdue";
     /// Sent back at least once (返工).
     pub const REWORKED: &str = "reworked";
+    /// Working hours from the report to filing or voiding (the verification, 核实).
+    pub const VERIFY_WORK_H: &str = "verify_work_h";
     /// Working hours from filing to dispatch.
     pub const DISPATCH_WORK_H: &str = "dispatch_work_h";
     /// Working hours from dispatch to disposal.
@@ -76,6 +78,7 @@ pub fn derive_lifecycle(
     let n = cases.height();
     let kinds = strings(cases, cs::KIND)?;
     let classes = strings(cases, cs::CLASS_CODE)?;
+    let reported = times(cases, cs::REPORTED_AT)?;
     let filed = times(cases, cs::FILED_AT)?;
     let voided = times(cases, cs::VOIDED_AT)?;
     let dispatched = times(cases, cs::DISPATCHED_AT)?;
@@ -131,6 +134,8 @@ pub fn derive_lifecycle(
         .map(|d| d.map(|d| d.and_utc().timestamp_millis()))
         .collect();
 
+    let accepted_or_voided: Vec<Option<NaiveDateTime>> =
+        (0..n).map(|i| filed[i].or(voided[i])).collect();
     let context = || "case table: adding lifecycle columns".to_owned();
     let due_column = Column::new(cs::DUE_AT.into(), due_ms)
         .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
@@ -145,6 +150,10 @@ pub fn derive_lifecycle(
         Column::new(columns::OVERDUE.into(), overdue),
         Column::new(columns::OPEN_OVERDUE.into(), open_overdue),
         Column::new(columns::REWORKED.into(), reworked),
+        Column::new(
+            columns::VERIFY_WORK_H.into(),
+            hours(&reported, &accepted_or_voided),
+        ),
         Column::new(columns::DISPATCH_WORK_H.into(), hours(&filed, &dispatched)),
         Column::new(
             columns::DISPOSAL_WORK_H.into(),

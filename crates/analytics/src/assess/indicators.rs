@@ -101,6 +101,34 @@ pub enum Indicator {
     /// 漏报率: verified public reports filed in the period in the supervisor's charge ÷ cases
     /// filed in the period in their charge (the reports the patrol should have found).
     MissedReportRate,
+    /// 按时核实率: public reports in the supervisor's charge reported in the period and
+    /// verified (filed or voided) within the verification limit ÷ those verified.
+    OnTimeVerificationRate,
+    /// 按时核查率: cases in the supervisor's charge checked on site in the period within the
+    /// check limit after disposal ÷ cases checked in the period.
+    OnTimeCheckRate,
+}
+
+/// The supervisors' time limits, in working hours (`verify_work_h`, `check_work_h` of the case
+/// table are measured on the work calendar).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// From a public report to its verification (filing or voiding).
+    pub verify_work_hours: f64,
+    /// From disposal to the on-site check.
+    pub check_work_hours: f64,
+}
+
+impl Default for Limits {
+    /// One working hour for each: a placeholder to set per city (the scoring config's
+    /// `[limits]`).
+    fn default() -> Self {
+        Self {
+            verify_work_hours: 1.0,
+            check_work_hours: 1.0,
+        }
+    }
 }
 
 impl Indicator {
@@ -121,7 +149,12 @@ impl Indicator {
         Self::LateDisposals,
     ];
     /// Supervisor indicators.
-    pub const SUPERVISOR: [Self; 2] = [Self::ValidReportRate, Self::MissedReportRate];
+    pub const SUPERVISOR: [Self; 4] = [
+        Self::ValidReportRate,
+        Self::OnTimeVerificationRate,
+        Self::OnTimeCheckRate,
+        Self::MissedReportRate,
+    ];
 
     /// The indicators of a level.
     pub fn of(level: Level) -> &'static [Self] {
@@ -146,6 +179,8 @@ impl Indicator {
             Self::LateDisposals => "late_disposals",
             Self::ValidReportRate => "valid_report_rate",
             Self::MissedReportRate => "missed_report_rate",
+            Self::OnTimeVerificationRate => "on_time_verification_rate",
+            Self::OnTimeCheckRate => "on_time_check_rate",
         }
     }
 
@@ -186,6 +221,9 @@ struct Case {
     reworked: bool,
     public: bool,
     verified: bool,
+    checked: Option<NaiveDateTime>,
+    verify_h: Option<f64>,
+    check_h: Option<f64>,
 }
 
 fn required_times(df: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDateTime>>> {
@@ -207,13 +245,30 @@ fn flags(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
         .collect())
 }
 
-/// Every indicator of `levels` for `period` over a validated case table (with `due_at`, see
-/// `derive_lifecycle`). Scopes are the codes present in the table; rows come sorted by level,
-/// scope and indicator. A case without a scope code at a level does not count at that level.
+/// A numeric column's values (all null when the table lacks it).
+fn optional_numbers(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    let Ok(column) = df.column(name) else {
+        return Ok(vec![None; df.height()]);
+    };
+    let c = column
+        .cast(&DataType::Float64)
+        .context(|| format!("case table: column {name:?}"))?;
+    Ok(c.f64()
+        .context(|| format!("case table: column {name:?}"))?
+        .iter()
+        .collect())
+}
+
+/// Every indicator of `levels` for `period` over a validated case table (with `due_at` and the
+/// working-hour columns, see `derive_lifecycle`; without `verify_work_h` or `check_work_h` the
+/// supervisors' on-time rates have no score). Scopes are the codes present in the table; rows
+/// come sorted by level, scope and indicator. A case without a scope code at a level does not
+/// count at that level.
 pub fn indicators(
     cases: &DataFrame,
     period: &Period,
     levels: &[Level],
+    limits: &Limits,
 ) -> Result<Vec<IndicatorValue>> {
     let n = cases.height();
     let reported = required_times(cases, cs::REPORTED_AT)?;
@@ -223,6 +278,9 @@ pub fn indicators(
     let disposed = required_times(cases, cs::DISPOSED_AT)?;
     let closed = required_times(cases, cs::CLOSED_AT)?;
     let public = flags(cases, cs::PUBLIC_REPORT)?;
+    let checked = required_times(cases, cs::CHECKED_AT)?;
+    let verify_h = optional_numbers(cases, crate::lifecycle::columns::VERIFY_WORK_H)?;
+    let check_h = optional_numbers(cases, crate::lifecycle::columns::CHECK_WORK_H)?;
     let verified = flags(cases, cs::PUBLIC_REPORT_VERIFIED)?;
     let reworks: Vec<bool> = {
         let c = cases
@@ -247,6 +305,9 @@ pub fn indicators(
             reworked: reworks[i],
             public: public[i],
             verified: verified[i],
+            checked: checked[i],
+            verify_h: verify_h[i],
+            check_h: check_h[i],
         })
         .collect();
     let mut out = Vec::new();
@@ -262,7 +323,7 @@ pub fn indicators(
                 continue;
             };
             for &indicator in Indicator::of(level) {
-                let (num, den) = contribution(indicator, case, period);
+                let (num, den) = contribution(indicator, case, period, limits);
                 let entry = sums.entry((scope, indicator)).or_insert((0.0, 0.0));
                 entry.0 += num;
                 entry.1 += den;
@@ -288,7 +349,7 @@ pub fn indicators(
 }
 
 /// What one case adds to an indicator's (numerator, denominator).
-fn contribution(indicator: Indicator, c: &Case, p: &Period) -> (f64, f64) {
+fn contribution(indicator: Indicator, c: &Case, p: &Period, limits: &Limits) -> (f64, f64) {
     let one = |b: bool| f64::from(u8::from(b));
     let before_end = |t: Option<NaiveDateTime>| t.is_some_and(|t| t < p.end);
     let filed_in = !c.voided && c.filed.is_some_and(|t| p.contains(t));
@@ -322,6 +383,20 @@ fn contribution(indicator: Indicator, c: &Case, p: &Period) -> (f64, f64) {
             (one(own && c.filed.is_some() && !c.voided), one(own))
         }
         Indicator::MissedReportRate => (one(filed_in && c.public && c.verified), one(filed_in)),
+        Indicator::OnTimeVerificationRate => {
+            let verified = c.public && c.reported.is_some_and(|t| p.contains(t));
+            match c.verify_h.filter(|_| verified) {
+                Some(h) => (one(h <= limits.verify_work_hours), 1.0),
+                None => (0.0, 0.0),
+            }
+        }
+        Indicator::OnTimeCheckRate => {
+            let checked = c.checked.is_some_and(|t| p.contains(t));
+            match c.check_h.filter(|_| checked) {
+                Some(h) => (one(h <= limits.check_work_hours), 1.0),
+                None => (0.0, 0.0),
+            }
+        }
     }
 }
 
@@ -406,6 +481,25 @@ mod tests {
                 cs::CLOSED_AT,
                 &["2025-07-06", "2025-07-13", "", "", "", "2025-07-29"],
             ),
+            time_column(
+                cs::CHECKED_AT,
+                &["2025-07-05", "2025-07-12", "", "", "", "2025-07-28"],
+            ),
+            Column::new(
+                "verify_work_h".into(),
+                [
+                    Some(0.2),
+                    Some(3.0),
+                    Some(0.5),
+                    Some(0.1),
+                    Some(0.3),
+                    Some(0.4),
+                ],
+            ),
+            Column::new(
+                "check_work_h".into(),
+                [Some(0.5), Some(0.8), None, None, None, Some(2.0)],
+            ),
             Column::new(cs::REWORK_COUNT.into(), [0u32, 1, 0, 0, 0, 0]),
             Column::new(
                 cs::PUBLIC_REPORT.into(),
@@ -444,6 +538,7 @@ mod tests {
             &cases(),
             &july,
             &[Level::Grid, Level::Department, Level::Supervisor],
+            &Limits::default(),
         )
         .unwrap();
         use Indicator::*;
@@ -496,6 +591,22 @@ mod tests {
             get(&rows, "sv1", MissedReportRate),
             (1.0, Some(3.0), Some(1.0 / 3.0))
         );
+        // Verification: sv1's one public report (c2) took 3 working hours, over the limit of 1;
+        // checks: c1 (0.5 h) and c2 (0.8 h) on time, c6 (2 h) late. sv2 verified no public
+        // report and checked nothing: no score.
+        assert_eq!(
+            get(&rows, "sv1", OnTimeVerificationRate),
+            (0.0, Some(1.0), Some(0.0))
+        );
+        assert_eq!(
+            get(&rows, "sv1", OnTimeCheckRate),
+            (2.0, Some(3.0), Some(2.0 / 3.0))
+        );
+        assert_eq!(get(&rows, "sv2", OnTimeCheckRate), (0.0, Some(0.0), None));
+        assert_eq!(
+            get(&rows, "sv2", OnTimeVerificationRate),
+            (0.0, Some(0.0), None)
+        );
         assert_eq!(
             get(&rows, "sv2", ValidReportRate),
             (1.0, Some(2.0), Some(0.5))
@@ -506,7 +617,7 @@ mod tests {
         );
 
         // A level whose column the table lacks is an error naming it.
-        let e = indicators(&cases(), &july, &[Level::Street]).unwrap_err();
+        let e = indicators(&cases(), &july, &[Level::Street], &Limits::default()).unwrap_err();
         assert!(e.to_string().contains("street_code"), "{e}");
     }
 
@@ -548,6 +659,7 @@ mod tests {
                 .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
                 .unwrap(),
                 time_column(cs::CLOSED_AT, &["2024-10-09", "2024-10-09"]),
+                time_column(cs::CHECKED_AT, &["2024-10-09", "2024-10-09"]),
                 Column::new(cs::REWORK_COUNT.into(), [0u32, 0]),
                 Column::new(cs::PUBLIC_REPORT.into(), [false, false]),
                 Column::new(cs::PUBLIC_REPORT_VERIFIED.into(), [false, false]),
@@ -558,7 +670,13 @@ mod tests {
         let cutoff = NaiveDateTime::parse_from_str("2024-11-01 00:00", "%Y-%m-%d %H:%M").unwrap();
         let with_due = derive_lifecycle(&df, &calendar, &catalog, cutoff).unwrap();
         let october: Period = "2024-10".parse().unwrap();
-        let rows = indicators(&with_due, &october, &[Level::Department]).unwrap();
+        let rows = indicators(
+            &with_due,
+            &october,
+            &[Level::Department],
+            &Limits::default(),
+        )
+        .unwrap();
         assert_eq!(
             get(&rows, "A", Indicator::OnTimeDisposalRate),
             (1.0, Some(2.0), Some(0.5))

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
-use super::indicators::{Indicator, IndicatorValue, Level};
+use super::indicators::{Indicator, IndicatorValue, Level, Limits};
 use crate::error::{Error, Result};
 
 /// The default scoring config, every value marked as a default to verify per city. Weights
@@ -56,8 +56,17 @@ rework_rate = { weight = 30.0, transform = "inverted" }
 closure_rate = { weight = 30.0, transform = "ratio" }
 
 [supervisor]
-valid_report_rate = { weight = 50.0, transform = "ratio" }
-missed_report_rate = { weight = 50.0, transform = "inverted" }
+valid_report_rate = { weight = 25.0, transform = "ratio" }
+on_time_verification_rate = { weight = 25.0, transform = "ratio" }
+on_time_check_rate = { weight = 25.0, transform = "ratio" }
+missed_report_rate = { weight = 25.0, transform = "inverted" }
+
+# Supervisors' time limits in working hours on the work calendar: from a public report to its
+# verification (filing or voiding), and from disposal to the on-site check. Placeholders: set
+# your city's.
+[limits]
+verify_work_hours = 1.0
+check_work_hours = 1.0
 
 # Peer classes for ranks within a class, by scope code (Rizhao ranks its streets and towns in
 # classes A, B and C), e.g. "371102001" = "A".
@@ -137,6 +146,9 @@ pub struct ScoringConfig {
     /// Peer class per scope code.
     #[serde(default)]
     pub peer_classes: BTreeMap<String, String>,
+    /// The supervisors' time limits.
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 fn one() -> f64 {
@@ -183,6 +195,17 @@ impl ScoringConfig {
                 "min_denominator".into(),
                 format!("{}: expected 0 or more", config.min_denominator),
             ));
+        }
+        for (key, v) in [
+            ("limits.verify_work_hours", config.limits.verify_work_hours),
+            ("limits.check_work_hours", config.limits.check_work_hours),
+        ] {
+            if !(v > 0.0 && v.is_finite()) {
+                return Err(bad(
+                    key.into(),
+                    format!("{v}: expected working hours above 0"),
+                ));
+            }
         }
         if config.grades.is_empty() {
             return Err(bad("grades".into(), "expected at least one grade".into()));

@@ -86,10 +86,10 @@ pub fn run(args: &Args) -> Result<Outcome> {
             present
         })
         .collect();
-    let current =
-        indicators(&cases, period, &levels).map_err(|e| input(anyhow::anyhow!("{name}: {e}")))?;
+    let current = indicators(&cases, period, &levels, &config.limits)
+        .map_err(|e| input(anyhow::anyhow!("{name}: {e}")))?;
     let previous_period = period.previous();
-    let previous = indicators(&cases, &previous_period, &levels)
+    let previous = indicators(&cases, &previous_period, &levels, &config.limits)
         .map_err(|e| input(anyhow::anyhow!("{name}: {e}")))?;
     let (inspection, rejected) = match &args.inspection {
         Some(path) => read_inspection(path, out)?,
