@@ -1,16 +1,17 @@
 //! The assessment indicators: named formulas over lifecycle events in a period, per scope, with
 //! numerator and denominator kept (docs/assessment.md).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use polars::prelude::{DataFrame, DataType};
+use rayon::prelude::*;
 
 use super::period::Period;
 use crate::case_schema as cs;
 use crate::error::{PolarsContext, Result};
 use crate::hotspot::measure::missing_column;
-use crate::lifecycle::{strings, times};
+use crate::lifecycle::times;
 
 /// Who an indicator is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -312,37 +313,78 @@ pub fn indicators(
         .collect();
     let mut out = Vec::new();
     for &level in levels {
-        if cases.column(level.column()).is_err() {
-            return Err(missing_column(cases, level.column()));
-        }
-        let scopes = strings(cases, level.column())?;
-        // (scope, indicator) → (numerator, denominator)
-        let mut sums: BTreeMap<(&str, Indicator), (f64, f64)> = BTreeMap::new();
-        for (case, scope) in facts.iter().zip(&scopes) {
-            let Some(scope) = scope.as_deref() else {
-                continue;
-            };
-            for &indicator in Indicator::of(level) {
-                let (num, den) = contribution(indicator, case, period, limits);
-                let entry = sums.entry((scope, indicator)).or_insert((0.0, 0.0));
-                entry.0 += num;
-                entry.1 += den;
-            }
-        }
-        for ((scope, indicator), (num, den)) in sums {
-            let (denominator, value) = if indicator.is_count() {
-                (None, Some(num))
-            } else {
-                (Some(den), (den > 0.0).then(|| num / den))
-            };
-            out.push(IndicatorValue {
-                level,
-                scope: scope.to_owned(),
-                indicator,
-                numerator: num,
-                denominator,
-                value,
+        let context = || format!("case table: column {:?}", level.column());
+        let column = cases
+            .column(level.column())
+            .map_err(|_| missing_column(cases, level.column()))?
+            .cast(&DataType::String)
+            .context(context)?;
+        let codes = column.str().context(context)?;
+        // Scope ids in order of first appearance; u32::MAX for a case without a code.
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut names: Vec<&str> = Vec::new();
+        let mut id_of = Vec::with_capacity(n);
+        for code in codes.iter() {
+            id_of.push(match code {
+                None => u32::MAX,
+                Some(code) => *ids.entry(code).or_insert_with(|| {
+                    names.push(code);
+                    (names.len() - 1) as u32
+                }),
             });
+        }
+        let mut list: Vec<Indicator> = Indicator::of(level).to_vec();
+        list.sort();
+        let k = list.len();
+        let size = names.len() * k * 2;
+        // (numerator, denominator) per scope and indicator: whole numbers, so the parallel sums
+        // are exact and the same on any thread count.
+        let sums = facts
+            .par_iter()
+            .zip(id_of.par_iter())
+            .with_min_len(1 << 14)
+            .fold(
+                || vec![0.0f64; size],
+                |mut acc, (case, &id)| {
+                    if id != u32::MAX {
+                        let base = id as usize * k * 2;
+                        for (j, &indicator) in list.iter().enumerate() {
+                            let (num, den) = contribution(indicator, case, period, limits);
+                            acc[base + 2 * j] += num;
+                            acc[base + 2 * j + 1] += den;
+                        }
+                    }
+                    acc
+                },
+            )
+            .reduce(
+                || vec![0.0f64; size],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(b) {
+                        *x += y;
+                    }
+                    a
+                },
+            );
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by(|a, b| names[*a].cmp(names[*b]));
+        for id in order {
+            for (j, &indicator) in list.iter().enumerate() {
+                let (num, den) = (sums[(id * k + j) * 2], sums[(id * k + j) * 2 + 1]);
+                let (denominator, value) = if indicator.is_count() {
+                    (None, Some(num))
+                } else {
+                    (Some(den), (den > 0.0).then(|| num / den))
+                };
+                out.push(IndicatorValue {
+                    level,
+                    scope: names[id].to_owned(),
+                    indicator,
+                    numerator: num,
+                    denominator,
+                    value,
+                });
+            }
         }
     }
     Ok(out)
