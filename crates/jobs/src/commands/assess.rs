@@ -454,6 +454,13 @@ fn grid_shapes(path: &Path, level: Level, working: Crs) -> Result<HashMap<String
 
 /// The mean x_m/y_m of each scope's cases, as points.
 fn case_centres(cases: &DataFrame, level: Level) -> Result<HashMap<String, Geometry<f64>>> {
+    if cases.column(cs::X_M).is_err() || cases.column(cs::Y_M).is_err() {
+        warn!(
+            "the case table has no x_m/y_m: the {} map has no shapes (give --grid)",
+            level.name()
+        );
+        return Ok(HashMap::new());
+    }
     let scope = cases.column(level.column())?.cast(&DataType::String)?;
     let x = cases.column(cs::X_M)?.cast(&DataType::Float64)?;
     let y = cases.column(cs::Y_M)?.cast(&DataType::Float64)?;
