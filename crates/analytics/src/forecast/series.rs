@@ -9,8 +9,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
 use crate::case_schema as cs;
-use crate::error::{Error, Result};
-use crate::hotspot::measure::{case_text, reported_millis};
+use crate::error::{Error, PolarsContext, Result};
+use crate::hotspot::measure::{case_text, missing_column, reported_millis};
 use crate::hotspot::{CaseFilter, kept_rows};
 use crate::rejection::{RejectReason, Rejection};
 
@@ -269,9 +269,13 @@ pub fn cases_without_unit(cases: &DataFrame, unit: Unit, filter: &CaseFilter) ->
 }
 
 /// Series from a long table (`id`, `time`, `value` columns). Times are dates (or date-times,
-/// whose date counts); each series runs from its first to its last time in steps of `freq`,
-/// periods without a row count as 0. Rows with an empty or unreadable id, time or value, or a
-/// time off the series' step, are rejected with their reason; a repeated (id, time) adds up.
+/// whose date counts, or text starting with YYYY-MM-DD); each series runs from its first to its
+/// last time in steps of `freq`, periods without a row count as 0. Rows with an empty or
+/// unreadable id, time or value, or a time off the series' step, are rejected with their reason;
+/// a repeated (id, time) adds up. Series come sorted by id.
+///
+/// Memory: two passes over the table's own columns, holding per row only one bit (kept or not),
+/// so the series themselves are the only large allocation.
 pub fn long_series(
     df: &DataFrame,
     id_col: &str,
@@ -279,19 +283,28 @@ pub fn long_series(
     value_col: &str,
     freq: Freq,
 ) -> Result<(Vec<Series>, Vec<Rejection>)> {
-    let ids = case_text(df, id_col)?;
-    let times = case_text(df, time_col)?;
-    let values = case_text(df, value_col)?;
+    let column = |name: &str| df.column(name).map_err(|_| missing_column(df, name));
+    let context = |name: &str| format!("column {name:?}");
+    let ids = column(id_col)?
+        .cast(&DataType::String)
+        .context(|| context(id_col))?;
+    let ids = ids.str().context(|| context(id_col))?;
+    let times = TimeCells::new(column(time_col)?).context(|| context(time_col))?;
+    let values = ValueCells::new(column(value_col)?).context(|| context(value_col))?;
+
+    // Pass 1: check every row, number the series, find each one's first and last day.
     let mut rejections = Vec::new();
-    let mut rows: BTreeMap<String, Vec<(usize, NaiveDate, f64)>> = BTreeMap::new();
-    for i in 0..df.height() {
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut span: Vec<(i32, i32)> = Vec::new();
+    let mut kept = vec![false; df.height()];
+    for (i, ((id, day), value)) in ids.iter().zip(times.iter()).zip(values.iter()).enumerate() {
         let reject = |field: &str, reason, detail: String| Rejection {
             row: i + 1,
             field: field.to_owned(),
             reason,
             detail,
         };
-        let Some(id) = ids[i].as_ref().filter(|v| !v.trim().is_empty()) else {
+        let Some(id) = id.filter(|v| !v.trim().is_empty()) else {
             rejections.push(reject(
                 id_col,
                 RejectReason::MissingField,
@@ -299,65 +312,187 @@ pub fn long_series(
             ));
             continue;
         };
-        let Some(t) = times[i].as_ref() else {
-            rejections.push(reject(
-                time_col,
-                RejectReason::MissingField,
-                "empty".to_owned(),
-            ));
-            continue;
-        };
-        let Some(day) = t
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        else {
-            rejections.push(reject(
-                time_col,
-                RejectReason::InvalidValue,
-                format!("{t:?} is not a date (YYYY-MM-DD)"),
-            ));
-            continue;
-        };
-        let Some(v) = values[i]
-            .as_ref()
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|v| v.is_finite())
-        else {
-            rejections.push(reject(
-                value_col,
-                RejectReason::InvalidValue,
-                format!("{:?} is not a number", values[i].as_deref().unwrap_or("")),
-            ));
-            continue;
-        };
-        rows.entry(id.clone()).or_default().push((i, day, v));
-    }
-    let mut out = Vec::with_capacity(rows.len());
-    for (id, mut list) in rows {
-        list.sort_by_key(|r| (r.1, r.0));
-        let start = list[0].1;
-        let end = list[list.len() - 1].1;
-        let len = ((end - start).num_days() / freq.days() + 1) as usize;
-        let mut values = vec![0.0; len];
-        for (i, day, v) in list {
-            let offset = (day - start).num_days();
-            if offset % freq.days() != 0 {
-                rejections.push(Rejection {
-                    row: i + 1,
-                    field: time_col.to_owned(),
-                    reason: RejectReason::InvalidValue,
-                    detail: format!(
-                        "{day} is not a whole number of {freq}s after the series' first time {start}"
-                    ),
-                });
+        let day = match day {
+            Cell::Missing => {
+                rejections.push(reject(
+                    time_col,
+                    RejectReason::MissingField,
+                    "empty".to_owned(),
+                ));
                 continue;
             }
-            values[(offset / freq.days()) as usize] += v;
+            Cell::Bad(t) => {
+                rejections.push(reject(
+                    time_col,
+                    RejectReason::InvalidValue,
+                    format!("{t:?} is not a date (YYYY-MM-DD)"),
+                ));
+                continue;
+            }
+            Cell::Value(d) => d,
+        };
+        match value {
+            Cell::Value(_) => {}
+            Cell::Missing => {
+                rejections.push(reject(
+                    value_col,
+                    RejectReason::InvalidValue,
+                    "\"\" is not a number".to_owned(),
+                ));
+                continue;
+            }
+            Cell::Bad(v) => {
+                rejections.push(reject(
+                    value_col,
+                    RejectReason::InvalidValue,
+                    format!("{v:?} is not a number"),
+                ));
+                continue;
+            }
         }
-        out.push(Series { id, start, values });
+        let k = *index.entry(id).or_insert_with(|| {
+            span.push((day, day));
+            span.len() - 1
+        });
+        span[k] = (span[k].0.min(day), span[k].1.max(day));
+        kept[i] = true;
     }
+    // Pass 2: fill each series' calendar.
+    let step = freq.days() as i32;
+    let mut filled: Vec<Vec<f64>> = span
+        .iter()
+        .map(|(a, b)| vec![0.0; ((b - a) / step + 1) as usize])
+        .collect();
+    for (i, ((id, day), value)) in ids.iter().zip(times.iter()).zip(values.iter()).enumerate() {
+        if !kept[i] {
+            continue;
+        }
+        let (Some(id), Cell::Value(day), Cell::Value(v)) = (id, day, value) else {
+            continue;
+        };
+        let Some(&k) = index.get(id) else {
+            continue;
+        };
+        let offset = day - span[k].0;
+        if offset % step != 0 {
+            rejections.push(Rejection {
+                row: i + 1,
+                field: time_col.to_owned(),
+                reason: RejectReason::InvalidValue,
+                detail: format!(
+                    "{} is not a whole number of {freq}s after the series' first time {}",
+                    date_of(day),
+                    date_of(span[k].0)
+                ),
+            });
+            continue;
+        }
+        filled[k][(offset / step) as usize] += v;
+    }
+    let mut out: Vec<Series> = index
+        .into_iter()
+        .map(|(id, k)| Series {
+            id: id.to_owned(),
+            start: date_of(span[k].0),
+            values: std::mem::take(&mut filled[k]),
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
     rejections.sort_by_key(|r| r.row);
     Ok((out, rejections))
+}
+
+/// A cell read from a column: missing, a value, or text that does not read as one.
+enum Cell<'a, T> {
+    Missing,
+    Value(T),
+    Bad(&'a str),
+}
+
+/// Days since 1970-01-01 as a date.
+fn date_of(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + Duration::days(i64::from(days))
+}
+
+/// A time column read as days since 1970: dates, date-times (their date) or text.
+enum TimeCells {
+    Days(Column),
+    Text(Column),
+}
+
+impl TimeCells {
+    fn new(c: &Column) -> PolarsResult<Self> {
+        Ok(match c.dtype() {
+            DataType::Date => Self::Days(c.cast(&DataType::Int32)?),
+            DataType::Datetime(..) => Self::Days(c.cast(&DataType::Date)?.cast(&DataType::Int32)?),
+            _ => Self::Text(c.cast(&DataType::String)?),
+        })
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = Cell<'_, i32>> + '_> {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        match self {
+            Self::Days(c) => match c.i32() {
+                Ok(ca) => Box::new(ca.iter().map(|d| d.map_or(Cell::Missing, Cell::Value))),
+                Err(_) => Box::new(std::iter::empty()),
+            },
+            Self::Text(c) => match c.str() {
+                Ok(ca) => Box::new(ca.iter().map(move |t| {
+                    match t {
+                        None => Cell::Missing,
+                        Some(t) => t
+                            .get(..10)
+                            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                            .map_or(Cell::Bad(t), |d| Cell::Value((d - epoch).num_days() as i32)),
+                    }
+                })),
+                Err(_) => Box::new(std::iter::empty()),
+            },
+        }
+    }
+}
+
+/// A value column read as finite numbers: numeric columns directly, text parsed.
+enum ValueCells {
+    Numbers(Column),
+    Text(Column),
+}
+
+impl ValueCells {
+    fn new(c: &Column) -> PolarsResult<Self> {
+        Ok(if c.dtype().is_primitive_numeric() {
+            Self::Numbers(c.cast(&DataType::Float64)?)
+        } else {
+            Self::Text(c.cast(&DataType::String)?)
+        })
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = Cell<'_, f64>> + '_> {
+        match self {
+            Self::Numbers(c) => match c.f64() {
+                Ok(ca) => Box::new(ca.iter().map(|v| match v {
+                    None => Cell::Missing,
+                    Some(v) if v.is_finite() => Cell::Value(v),
+                    Some(_) => Cell::Bad("not finite"),
+                })),
+                Err(_) => Box::new(std::iter::empty()),
+            },
+            Self::Text(c) => match c.str() {
+                Ok(ca) => Box::new(ca.iter().map(|t| {
+                    match t {
+                        None => Cell::Missing,
+                        Some(t) => t
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|v| v.is_finite())
+                            .map_or(Cell::Bad(t), Cell::Value),
+                    }
+                })),
+                Err(_) => Box::new(std::iter::empty()),
+            },
+        }
+    }
 }
 
 #[cfg(test)]
