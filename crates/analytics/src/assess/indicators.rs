@@ -215,7 +215,7 @@ pub struct IndicatorValue {
 struct Case {
     reported: Option<NaiveDateTime>,
     filed: Option<NaiveDateTime>,
-    voided: bool,
+    voided: Option<NaiveDateTime>,
     due: Option<NaiveDateTime>,
     disposed: Option<NaiveDateTime>,
     closed: Option<NaiveDateTime>,
@@ -299,7 +299,7 @@ pub fn indicators(
         .map(|i| Case {
             reported: reported[i],
             filed: filed[i],
-            voided: voided[i].is_some(),
+            voided: voided[i],
             due: due[i],
             disposed: disposed[i],
             closed: closed[i],
@@ -393,10 +393,14 @@ pub fn indicators(
 /// What one case adds to an indicator's (numerator, denominator).
 fn contribution(indicator: Indicator, c: &Case, p: &Period, limits: &Limits) -> (f64, f64) {
     let one = |b: bool| f64::from(u8::from(b));
+    // Only what had happened by the cut-off (the period's end) counts: a later refresh of the
+    // table does not change a past period's numbers.
     let before_end = |t: Option<NaiveDateTime>| t.is_some_and(|t| t < p.end);
-    let filed_in = !c.voided && c.filed.is_some_and(|t| p.contains(t));
-    // Due in the period: filed, not voided, with a due time inside.
-    let due_in = !c.voided && c.filed.is_some() && c.due.is_some_and(|t| p.contains(t));
+    let voided = before_end(c.voided);
+    let filed = before_end(c.filed) && !voided;
+    let filed_in = filed && c.filed.is_some_and(|t| p.contains(t));
+    // Due in the period: filed by the end, not voided, with a due time inside.
+    let due_in = filed && c.due.is_some_and(|t| p.contains(t));
     let on_time = match (c.disposed, c.due) {
         (Some(d), Some(due)) => d <= due && d < p.end,
         _ => false,
@@ -410,7 +414,7 @@ fn contribution(indicator: Indicator, c: &Case, p: &Period, limits: &Limits) -> 
             (one(due_in && before_end(c.closed) && on_time), one(due_in))
         }
         Indicator::OverdueOpen => {
-            let past_due = !c.voided && c.filed.is_some() && c.due.is_some_and(|t| t < p.end);
+            let past_due = filed && c.due.is_some_and(|t| t < p.end);
             (one(past_due && !before_end(c.disposed)), 0.0)
         }
         Indicator::DisposalRate => (one(due_in && before_end(c.disposed)), one(due_in)),
@@ -422,11 +426,13 @@ fn contribution(indicator: Indicator, c: &Case, p: &Period, limits: &Limits) -> 
         ),
         Indicator::ValidReportRate => {
             let own = !c.public && c.reported.is_some_and(|t| p.contains(t));
-            (one(own && c.filed.is_some() && !c.voided), one(own))
+            (one(own && filed), one(own))
         }
         Indicator::MissedReportRate => (one(filed_in && c.public && c.verified), one(filed_in)),
         Indicator::OnTimeVerificationRate => {
-            let verified = c.public && c.reported.is_some_and(|t| p.contains(t));
+            let verified = c.public
+                && c.reported.is_some_and(|t| p.contains(t))
+                && before_end(c.filed.or(c.voided));
             match c.verify_h.filter(|_| verified) {
                 Some(h) => (one(h <= limits.verify_work_hours), 1.0),
                 None => (0.0, 0.0),

@@ -378,7 +378,15 @@ pub fn score_scopes(
             })
             .collect()
     };
+    // A scope needs at least one scored ratio: counts alone (no cases filed: a perfect band
+    // score) would put an idle scope at the top.
     let platform = |parts: &[Part]| -> Option<f64> {
+        if !parts
+            .iter()
+            .any(|p| p.score.is_some() && !p.indicator.is_count())
+        {
+            return None;
+        }
         let scored: Vec<&Part> = parts.iter().filter(|p| p.score.is_some()).collect();
         let total: f64 = scored.iter().map(|p| p.weight).sum();
         (total > 0.0).then(|| {

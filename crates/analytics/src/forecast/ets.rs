@@ -157,7 +157,10 @@ impl EtsFit {
             if self.season == Season::Additive {
                 // s[(m − 1 − i) mod m]: the state of the same season a whole number of seasons
                 // back.
-                f += seasonals[(m - 1) - (i % m)];
+                f += seasonals
+                    .get((m.max(1) - 1) - (i % m.max(1)))
+                    .copied()
+                    .unwrap_or(0.0);
             }
             mean.push(f);
             damp_sum += if self.trend == Trend::Damped {
@@ -187,7 +190,7 @@ impl EtsFit {
         let p = self.phi.unwrap_or(1.0);
         let m = self.m as f64;
         let kf = k as f64;
-        let seasons = ((k - 1) / self.m.max(1)) as f64;
+        let seasons = (k.saturating_sub(1) / self.m.max(1)) as f64;
         let linear = a * a + a * b * kf + b * b * kf * (2.0 * kf - 1.0) / 6.0;
         let damped = || {
             b * p * kf / (1.0 - p).powi(2) * (2.0 * a * (1.0 - p) + b * p)
@@ -560,8 +563,12 @@ fn fit_form(y: &[f64], m: usize, trend: Trend, season: Season) -> Option<EtsFit>
     let objective = |x: &[f64], state: &mut Vec<f64>, ring: &mut Vec<f64>| -> f64 {
         layout.states(x, state);
         let sse = filter(y, &layout, layout.smoothing(x), state, ring, None);
-        let v = neg2loglik(sse, n).max(-1e10);
-        if v.is_nan() { f64::INFINITY } else { v }
+        let v = neg2loglik(sse, n);
+        if v.is_nan() {
+            f64::INFINITY
+        } else {
+            v.max(-1e10)
+        }
     };
     let (best, _, iterations) =
         nelder_mead(|x| objective(x, &mut state, &mut ring), &x0, &lower, &upper);

@@ -27,7 +27,8 @@ pub struct Scores {
     /// `None` when every training part is flat (the scale is 0).
     pub mase: Option<f64>,
     /// Root mean squared error over the root of the in-sample seasonal-naive mean squared error
-    /// of each window's training part, averaged (the M5 competition's RMSSE); `None` when every
+    /// of each window's training part, averaged (RMSSE as the M5 competition defines it but
+    /// scaled by seasonal differences, like MASE here; M5 uses lag 1); `None` when every
     /// training part is flat.
     pub rmsse: Option<f64>,
     /// Share of actuals inside the interval, per level, when the model has intervals.
@@ -196,7 +197,9 @@ pub fn choose_by(
     let key = |s: &Scores| metric.key(s);
     let mut best = 0;
     for (i, s) in scores.iter().enumerate() {
-        if key(s) < key(&scores[best]) {
+        // NaN scores rank last.
+        let (a, b) = (key(s), key(&scores[best]));
+        if !a.is_nan() && (b.is_nan() || a < b) {
             best = i;
         }
     }
@@ -272,7 +275,8 @@ pub fn pooled_best(metric: Metric, scores: &[Vec<Scores>]) -> usize {
     };
     let mut best = 0;
     for c in 1..k {
-        if key(c) < key(best) {
+        let (a, b) = (key(c), key(best));
+        if !a.is_nan() && (b.is_nan() || a < b) {
             best = c;
         }
     }

@@ -49,8 +49,8 @@ pub fn forecast_series(
             let ses = Model::SesOptimized {
                 bounds: (0.01, 0.99),
             };
-            match forecast(&ses, y, h, season, levels) {
-                Ok(f) if matches!(model, Model::Ets(_)) => (ses, true, f),
+            match matches!(model, Model::Ets(_)).then(|| forecast(&ses, y, h, season, levels)) {
+                Some(Ok(f)) => (ses, true, f),
                 _ => (
                     Model::Naive,
                     true,

@@ -96,6 +96,13 @@ pub fn run(args: &Args) -> Result<Outcome> {
         None => (HashMap::new(), 0),
     };
     let scores = score_scopes(&config, &current, &previous, &inspection);
+    let matched = inspection
+        .keys()
+        .filter(|(l, s)| current.iter().any(|v| v.level == *l && &v.scope == s))
+        .count();
+    if args.inspection.is_some() && matched == 0 {
+        warn!("no inspection score matched a scope of the case table: check the codes");
+    }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let period = period.label.as_str();
     let mut long = long_table(period, &config, &current)?;
@@ -138,11 +145,12 @@ pub fn run(args: &Args) -> Result<Outcome> {
     })
 }
 
-/// Inspection scores by (level, scope); rows without a scope or with a score outside 0–100 are
-/// rejected with their row and reason into `<out>/inspection.rejected.csv`.
 /// Inspection scores by (level, scope).
 type Inspection = HashMap<(Level, String), f64>;
 
+/// Reads inspection scores; rows without a scope or with a score outside 0–100 are rejected with
+/// their row and reason into `<out>/inspection.rejected.csv`; a repeated scope keeps its last
+/// row, with a warning.
 fn read_inspection(path: &Path, out: &Path) -> Result<(Inspection, usize)> {
     let name = path.display().to_string();
     let table = read_table(path).map_err(input)?;
@@ -187,8 +195,14 @@ fn read_inspection(path: &Path, out: &Path) -> Result<(Inspection, usize)> {
             },
             None => Level::ALL.to_vec(),
         };
+        let mut repeated = false;
         for level in levels {
-            scores.insert((level, scope.trim().to_owned()), value);
+            repeated |= scores
+                .insert((level, scope.trim().to_owned()), value)
+                .is_some();
+        }
+        if repeated {
+            warn!("{name}: row {row}: scope {scope:?} was given before; this row wins");
         }
     }
     if !rejected.is_empty() {
@@ -226,8 +240,12 @@ fn read_inspection(path: &Path, out: &Path) -> Result<(Inspection, usize)> {
 
 /// The configured score of an indicator value, if the level's config has the indicator.
 fn rule_score(config: &ScoringConfig, v: &IndicatorValue) -> (Option<f64>, Option<f64>) {
+    let enough = v.denominator.is_none_or(|d| d >= config.min_denominator);
     match config.rules(v.level).get(v.indicator.name()) {
-        Some(rule) => (Some(rule.weight), v.value.map(|x| rule.score(x))),
+        Some(rule) => (
+            Some(rule.weight),
+            v.value.filter(|_| enough).map(|x| rule.score(x)),
+        ),
         None => (None, None),
     }
 }

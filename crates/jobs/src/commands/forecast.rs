@@ -194,6 +194,12 @@ pub fn run(args: &Args) -> Result<Outcome> {
             "--horizon 0: expected at least 1 step"
         )));
     }
+    if args.conformal_windows < 2 {
+        return Err(input(anyhow::anyhow!(
+            "--conformal-windows {}: expected at least 2",
+            args.conformal_windows
+        )));
+    }
     if args.windows == 0 || args.step_size == Some(0) {
         return Err(input(anyhow::anyhow!(
             "--windows and --step-size: expected at least 1"
@@ -424,7 +430,8 @@ fn one_series(
                     .push(score_row(&s.id, m.name(), sc, levels, c == p.best));
             }
         }
-        if args.metrics_out.is_some() {
+        // The nested score over the same series as the candidates' rows.
+        if args.metrics_out.is_some() && p.scores[index].is_some() {
             let windows: Vec<_> = (0..cv.n_windows)
                 .filter_map(|w| {
                     let cut = window_start(s.values.len(), w, cv)?;
@@ -584,14 +591,13 @@ fn places_table(
             .iter()
             .map(|b| PlaceScore {
                 budget: *b,
-                cells: 0,
+                cells: 0.0,
                 area_share: 0.0,
                 hit_rate: 0.0,
                 pai: 0.0,
                 pei: 0.0,
             })
             .collect();
-        let mut mean_cells = vec![0usize; budgets.len()];
         let windows = cv.n_windows as f64;
         for w in 0..cv.n_windows {
             let zeros = std::iter::repeat_n(0.0, empty.len());
@@ -603,16 +609,13 @@ fn places_table(
                 .enumerate()
             {
                 let m = &mut mean[k];
-                mean_cells[k] += score.cells;
+                m.cells += score.cells / windows;
                 m.area_share += score.area_share / windows;
                 m.hit_rate += score.hit_rate / windows;
                 m.pai += score.pai / windows;
                 m.pei += score.pei / windows;
                 out.push((label, first.to_string(), score));
             }
-        }
-        for (m, cells) in mean.iter_mut().zip(&mean_cells) {
-            m.cells = (*cells as f64 / windows).round() as usize;
         }
         if let Some(m) = mean.iter().find(|m| (m.budget - 0.05).abs() < 1e-12) {
             info!(
@@ -636,7 +639,7 @@ fn places_table(
             column("budget_pct", &|p| p.budget * 100.0),
             Column::new(
                 "cells".into(),
-                out.iter().map(|r| r.2.cells as u32).collect::<Vec<_>>(),
+                out.iter().map(|r| r.2.cells).collect::<Vec<_>>(),
             ),
             column("area_share", &|p| p.area_share),
             column("hit_rate", &|p| p.hit_rate),
