@@ -29,6 +29,7 @@ fn cases(n: usize) -> DataFrame {
     let year = 365 * 86_400_000i64;
     let hour = 3_600_000i64;
     let mut reported = Vec::with_capacity(n);
+    let mut dispatched = Vec::with_capacity(n);
     let (mut filed, mut voided, mut due, mut disposed, mut checked, mut closed) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -62,6 +63,7 @@ fn cases(n: usize) -> DataFrame {
         reported.push(Some(t));
         filed.push((!void).then_some(t + hour));
         voided.push(void.then_some(t + hour));
+        dispatched.push((!void && r % 97 != 3).then_some(t + 2 * hour));
         let d = t + hour * (2 + (r >> 8) as i64 % 72);
         due.push((!void).then_some(d));
         let done = (!void && r % 40 != 1).then_some(t + hour * (1 + (r >> 16) as i64 % 90));
@@ -97,6 +99,7 @@ fn cases(n: usize) -> DataFrame {
             time(cs::REPORTED_AT, reported),
             time(cs::FILED_AT, filed),
             time(cs::VOIDED_AT, voided),
+            time(cs::DISPATCHED_AT, dispatched),
             time(cs::DUE_AT, due),
             time(cs::DISPOSED_AT, disposed),
             time(cs::CHECKED_AT, checked),

@@ -89,6 +89,10 @@ pub enum Indicator {
     /// 超期未处置: cases due before the end of the period and not disposed by then (a count,
     /// earlier periods' cases included).
     OverdueOpen,
+    /// 未派遣: cases filed by the end of the period, not voided, dispatched or disposed by then
+    /// (a count, earlier periods' cases included): cases with no due time, which the due-based
+    /// indicators cannot see.
+    UndispatchedOpen,
     /// 处置率: cases due in the period disposed by its end ÷ cases due in the period.
     DisposalRate,
     /// 按期处置率: cases due in the period disposed by their due time ÷ cases due in the period.
@@ -134,12 +138,13 @@ impl Default for Limits {
 
 impl Indicator {
     /// Region indicators.
-    pub const REGION: [Self; 5] = [
+    pub const REGION: [Self; 6] = [
         Self::FiledCases,
         Self::PublicReportRate,
         Self::ClosureRate,
         Self::OnTimeClosureRate,
         Self::OverdueOpen,
+        Self::UndispatchedOpen,
     ];
     /// Department indicators.
     pub const DEPARTMENT: [Self; 5] = [
@@ -174,6 +179,7 @@ impl Indicator {
             Self::ClosureRate => "closure_rate",
             Self::OnTimeClosureRate => "on_time_closure_rate",
             Self::OverdueOpen => "overdue_open",
+            Self::UndispatchedOpen => "undispatched_open",
             Self::DisposalRate => "disposal_rate",
             Self::OnTimeDisposalRate => "on_time_disposal_rate",
             Self::ReworkRate => "rework_rate",
@@ -189,7 +195,7 @@ impl Indicator {
     pub fn is_count(&self) -> bool {
         matches!(
             self,
-            Self::FiledCases | Self::OverdueOpen | Self::LateDisposals
+            Self::FiledCases | Self::OverdueOpen | Self::UndispatchedOpen | Self::LateDisposals
         )
     }
 }
@@ -216,6 +222,7 @@ struct Case {
     reported: Option<NaiveDateTime>,
     filed: Option<NaiveDateTime>,
     voided: Option<NaiveDateTime>,
+    dispatched: Option<NaiveDateTime>,
     due: Option<NaiveDateTime>,
     disposed: Option<NaiveDateTime>,
     closed: Option<NaiveDateTime>,
@@ -276,6 +283,7 @@ pub fn indicators(
     let filed = required_times(cases, cs::FILED_AT)?;
     let voided = required_times(cases, cs::VOIDED_AT)?;
     let due = required_times(cases, cs::DUE_AT)?;
+    let dispatched = required_times(cases, cs::DISPATCHED_AT)?;
     let disposed = required_times(cases, cs::DISPOSED_AT)?;
     let closed = required_times(cases, cs::CLOSED_AT)?;
     let public = flags(cases, cs::PUBLIC_REPORT)?;
@@ -300,6 +308,7 @@ pub fn indicators(
             reported: reported[i],
             filed: filed[i],
             voided: voided[i],
+            dispatched: dispatched[i],
             due: due[i],
             disposed: disposed[i],
             closed: closed[i],
@@ -417,6 +426,10 @@ fn contribution(indicator: Indicator, c: &Case, p: &Period, limits: &Limits) -> 
             let past_due = filed && c.due.is_some_and(|t| t < p.end);
             (one(past_due && !before_end(c.disposed)), 0.0)
         }
+        Indicator::UndispatchedOpen => (
+            one(filed && !before_end(c.dispatched) && !before_end(c.disposed)),
+            0.0,
+        ),
         Indicator::DisposalRate => (one(due_in && before_end(c.disposed)), one(due_in)),
         Indicator::OnTimeDisposalRate => (one(due_in && on_time), one(due_in)),
         Indicator::ReworkRate => (one(disposed_in && c.reworked), one(disposed_in)),
@@ -510,6 +523,18 @@ mod tests {
                 ],
             ),
             time_column(cs::VOIDED_AT, &["", "", "", "2025-07-05", "", ""]),
+            // c3 was never dispatched (its due time is hand-set here to test the rest).
+            time_column(
+                cs::DISPATCHED_AT,
+                &[
+                    "2025-07-02",
+                    "2025-07-03",
+                    "",
+                    "",
+                    "2025-06-20",
+                    "2025-07-25",
+                ],
+            ),
             time_column(
                 cs::DUE_AT,
                 &[
@@ -608,6 +633,9 @@ mod tests {
         assert_eq!(get(&rows, "G2", FiledCases).0, 1.0);
         assert_eq!(get(&rows, "G2", ClosureRate), (0.0, Some(1.0), Some(0.0)));
         assert_eq!(get(&rows, "G2", OverdueOpen), (2.0, None, Some(2.0)));
+        // Not dispatched by the end of July and still open: c3 (G2); none in G1.
+        assert_eq!(get(&rows, "G2", UndispatchedOpen).0, 1.0);
+        assert_eq!(get(&rows, "G1", UndispatchedOpen).0, 0.0);
         // Department A: c1, c2 due and disposed, c1 on time; disposed in July c1, c2, c6, of
         // which c2 reworked; c2 disposed after its due time.
         assert_eq!(get(&rows, "A", DisposalRate), (2.0, Some(2.0), Some(1.0)));

@@ -49,6 +49,11 @@ filed_cases = { weight = 20.0, transform = "bands", bands = [
 closure_rate = { weight = 30.0, transform = "ratio" }
 on_time_closure_rate = { weight = 40.0, transform = "ratio" }
 
+# A section [district], [street], [community] or [grid] with the same keys replaces [region] for
+# that level (the filed-cases bands above suit a street over a quarter). undispatched_open (cases
+# filed but never dispatched, which the due-based indicators cannot see) is reported, not scored,
+# by default.
+
 [department]
 disposal_rate = { weight = 10.0, transform = "ratio" }
 on_time_disposal_rate = { weight = 30.0, transform = "ratio" }
@@ -137,6 +142,18 @@ pub struct ScoringConfig {
     /// Region indicators (district, street, community, grid).
     #[serde(default)]
     pub region: BTreeMap<String, Rule>,
+    /// District rules, replacing `[region]` for districts when given.
+    #[serde(default)]
+    pub district: BTreeMap<String, Rule>,
+    /// Street rules, replacing `[region]` for streets when given.
+    #[serde(default)]
+    pub street: BTreeMap<String, Rule>,
+    /// Community rules, replacing `[region]` for communities when given.
+    #[serde(default)]
+    pub community: BTreeMap<String, Rule>,
+    /// Grid rules, replacing `[region]` for grids when given.
+    #[serde(default)]
+    pub grid: BTreeMap<String, Rule>,
     /// Department indicators.
     #[serde(default)]
     pub department: BTreeMap<String, Rule>,
@@ -220,6 +237,10 @@ impl ScoringConfig {
         }
         for (section, rules, level) in [
             ("region", &config.region, Level::Grid),
+            ("district", &config.district, Level::District),
+            ("street", &config.street, Level::Street),
+            ("community", &config.community, Level::Community),
+            ("grid", &config.grid, Level::Grid),
             ("department", &config.department, Level::Department),
             ("supervisor", &config.supervisor, Level::Supervisor),
         ] {
@@ -267,11 +288,15 @@ impl ScoringConfig {
 
     /// The rules of a level.
     pub fn rules(&self, level: Level) -> &BTreeMap<String, Rule> {
-        match level {
-            Level::Department => &self.department,
-            Level::Supervisor => &self.supervisor,
-            _ => &self.region,
-        }
+        let own = match level {
+            Level::Department => return &self.department,
+            Level::Supervisor => return &self.supervisor,
+            Level::District => &self.district,
+            Level::Street => &self.street,
+            Level::Community => &self.community,
+            Level::Grid => &self.grid,
+        };
+        if own.is_empty() { &self.region } else { own }
     }
 
     /// The grade of a composite.
@@ -508,6 +533,18 @@ mod tests {
         assert_eq!(filed.score(801.0), 0.0);
         assert_eq!(c.region["public_report_rate"].score(0.25), 75.0);
         assert_eq!(c.region["closure_rate"].score(0.9), 90.0);
+    }
+
+    #[test]
+    fn a_level_section_replaces_region() {
+        let c = ScoringConfig::parse(
+            "version = 1\ngrades = [{ grade = \"A\", min = 0.0 }]\n[region]\nclosure_rate = { weight = 1.0 }\n[grid]\nfiled_cases = { weight = 1.0, transform = \"bands\", bands = [{ up_to = 3.0, score = 100.0 }] }\n",
+            "t",
+        )
+        .unwrap();
+        assert!(c.rules(Level::Grid).contains_key("filed_cases"));
+        assert!(!c.rules(Level::Grid).contains_key("closure_rate"));
+        assert!(c.rules(Level::Street).contains_key("closure_rate"));
     }
 
     #[test]
