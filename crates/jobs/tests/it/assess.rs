@@ -7,7 +7,7 @@ use std::fs;
 use grid_analytics::table_io::read_table;
 use polars::prelude::*;
 
-use super::{citygrid, path_str, simulated_city, stderr};
+use super::{citygrid, citygrid_threads, path_str, simulated_city, stderr};
 
 fn texts(df: &DataFrame, name: &str) -> Vec<String> {
     let c = df.column(name).unwrap().cast(&DataType::String).unwrap();
@@ -139,6 +139,38 @@ fn assesses_a_simulated_city() {
         .unwrap();
     assert_eq!(inspection_col.get(at), Some(40.0));
     assert_eq!(composite.get(at), platform.get(at));
+
+    // Same bytes on one thread.
+    let one = dir.path().join("q3-one-thread");
+    let run = citygrid_threads(
+        &[
+            "assess",
+            "--cases",
+            path_str(&cases),
+            "--period",
+            "2025-Q3",
+            "--grid",
+            path_str(&grids),
+            "--inspection",
+            path_str(&inspection),
+            "--out",
+            path_str(&one),
+        ],
+        Some(1),
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    for file in [
+        "indicators.parquet",
+        "scores_grid.parquet",
+        "scores_supervisor.parquet",
+        "street.geojson",
+    ] {
+        assert_eq!(
+            fs::read(out.join(file)).unwrap(),
+            fs::read(one.join(file)).unwrap(),
+            "{file}"
+        );
+    }
 
     // Maps: one GeoJSON per region level, polygons merged from the grids.
     for level in ["district", "street", "community", "grid"] {

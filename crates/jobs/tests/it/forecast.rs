@@ -97,6 +97,29 @@ fn forecasts_a_long_table_and_chooses_by_cross_validation() {
     let rejected = read_table(&dir.path().join("forecast.rejected.parquet")).unwrap();
     assert_eq!(texts(&rejected, "row_number"), ["87"]);
 
+    // Same bytes on one thread (auto choice, conformal intervals, metrics).
+    let one = dir.path().join("one.parquet");
+    let one_metrics = dir.path().join("one-metrics.csv");
+    let run = super::citygrid_threads(
+        &[
+            "forecast",
+            "--series",
+            path_str(&input),
+            "--freq",
+            "day",
+            "--horizon",
+            "7",
+            "--out",
+            path_str(&one),
+            "--metrics-out",
+            path_str(&one_metrics),
+        ],
+        Some(1),
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(fs::read(&out).unwrap(), fs::read(&one).unwrap());
+    assert_eq!(fs::read(&metrics).unwrap(), fs::read(&one_metrics).unwrap());
+
     // A place backtest needs series that end together: "short" ends in January.
     let run = citygrid(&[
         "forecast",
