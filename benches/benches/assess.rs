@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use grid_analytics::assess::{Level, Period, ScoringConfig, indicators, score_scopes};
+use grid_analytics::assess::{Level, Period, ScoringConfig, indicators_for, score_scopes};
 use grid_analytics::case_schema as cs;
 use polars::prelude::{Column, DataFrame, DataType, TimeUnit};
 
@@ -131,9 +131,9 @@ fn assess(c: &mut Criterion) {
     group.throughput(Throughput::Elements(n as u64));
     group.bench_function(format!("year_{n}_cases"), |b| {
         b.iter(|| {
-            let now = indicators(&table, &period, &Level::ALL, &config.limits).unwrap();
-            let before = indicators(&table, &previous, &Level::ALL, &config.limits).unwrap();
-            score_scopes(&config, &now, &before, &HashMap::new())
+            let both =
+                indicators_for(&table, &[&period, &previous], &Level::ALL, &config.limits).unwrap();
+            score_scopes(&config, &both[0], &both[1], &HashMap::new())
         })
     });
     group.finish();

@@ -278,6 +278,18 @@ pub fn indicators(
     levels: &[Level],
     limits: &Limits,
 ) -> Result<Vec<IndicatorValue>> {
+    let mut all = indicators_for(cases, &[period], levels, limits)?;
+    Ok(all.pop().unwrap_or_default())
+}
+
+/// [`indicators`] for several periods at once (one list per period, in order), reading the
+/// table and numbering the scopes once.
+pub fn indicators_for(
+    cases: &DataFrame,
+    periods: &[&Period],
+    levels: &[Level],
+    limits: &Limits,
+) -> Result<Vec<Vec<IndicatorValue>>> {
     let n = cases.height();
     let reported = required_times(cases, cs::REPORTED_AT)?;
     let filed = required_times(cases, cs::FILED_AT)?;
@@ -320,7 +332,7 @@ pub fn indicators(
             check_h: check_h[i],
         })
         .collect();
-    let mut out = Vec::new();
+    let mut out: Vec<Vec<IndicatorValue>> = vec![Vec::new(); periods.len()];
     for &level in levels {
         let context = || format!("case table: column {:?}", level.column());
         let column = cases
@@ -346,53 +358,55 @@ pub fn indicators(
         list.sort();
         let k = list.len();
         let size = names.len() * k * 2;
-        // (numerator, denominator) per scope and indicator: whole numbers, so the parallel sums
-        // are exact and the same on any thread count.
-        let sums = facts
-            .par_iter()
-            .zip(id_of.par_iter())
-            .with_min_len(1 << 14)
-            .fold(
-                || vec![0.0f64; size],
-                |mut acc, (case, &id)| {
-                    if id != u32::MAX {
-                        let base = id as usize * k * 2;
-                        for (j, &indicator) in list.iter().enumerate() {
-                            let (num, den) = contribution(indicator, case, period, limits);
-                            acc[base + 2 * j] += num;
-                            acc[base + 2 * j + 1] += den;
-                        }
-                    }
-                    acc
-                },
-            )
-            .reduce(
-                || vec![0.0f64; size],
-                |mut a, b| {
-                    for (x, y) in a.iter_mut().zip(b) {
-                        *x += y;
-                    }
-                    a
-                },
-            );
         let mut order: Vec<usize> = (0..names.len()).collect();
         order.sort_by(|a, b| names[*a].cmp(names[*b]));
-        for id in order {
-            for (j, &indicator) in list.iter().enumerate() {
-                let (num, den) = (sums[(id * k + j) * 2], sums[(id * k + j) * 2 + 1]);
-                let (denominator, value) = if indicator.is_count() {
-                    (None, Some(num))
-                } else {
-                    (Some(den), (den > 0.0).then(|| num / den))
-                };
-                out.push(IndicatorValue {
-                    level,
-                    scope: names[id].to_owned(),
-                    indicator,
-                    numerator: num,
-                    denominator,
-                    value,
-                });
+        for (out, period) in out.iter_mut().zip(periods) {
+            // (numerator, denominator) per scope and indicator: whole numbers, so the parallel sums
+            // are exact and the same on any thread count.
+            let sums = facts
+                .par_iter()
+                .zip(id_of.par_iter())
+                .with_min_len(1 << 14)
+                .fold(
+                    || vec![0.0f64; size],
+                    |mut acc, (case, &id)| {
+                        if id != u32::MAX {
+                            let base = id as usize * k * 2;
+                            for (j, &indicator) in list.iter().enumerate() {
+                                let (num, den) = contribution(indicator, case, period, limits);
+                                acc[base + 2 * j] += num;
+                                acc[base + 2 * j + 1] += den;
+                            }
+                        }
+                        acc
+                    },
+                )
+                .reduce(
+                    || vec![0.0f64; size],
+                    |mut a, b| {
+                        for (x, y) in a.iter_mut().zip(b) {
+                            *x += y;
+                        }
+                        a
+                    },
+                );
+            for &id in &order {
+                for (j, &indicator) in list.iter().enumerate() {
+                    let (num, den) = (sums[(id * k + j) * 2], sums[(id * k + j) * 2 + 1]);
+                    let (denominator, value) = if indicator.is_count() {
+                        (None, Some(num))
+                    } else {
+                        (Some(den), (den > 0.0).then(|| num / den))
+                    };
+                    out.push(IndicatorValue {
+                        level,
+                        scope: names[id].to_owned(),
+                        indicator,
+                        numerator: num,
+                        denominator,
+                        value,
+                    });
+                }
             }
         }
     }

@@ -6,6 +6,6 @@ pub mod indicators;
 pub mod period;
 pub mod scoring;
 
-pub use indicators::{Indicator, IndicatorValue, Level, Limits, indicators};
+pub use indicators::{Indicator, IndicatorValue, Level, Limits, indicators, indicators_for};
 pub use period::Period;
 pub use scoring::{DEFAULT_CONFIG, ScopeScore, ScoringConfig, score_scopes};

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use geo::{Geometry, MultiPolygon, Point, unary_union};
 use grid_analytics::assess::{
-    Indicator, IndicatorValue, Level, Period, ScopeScore, ScoringConfig, indicators, score_scopes,
+    Indicator, IndicatorValue, Level, Period, ScopeScore, ScoringConfig, indicators_for,
+    score_scopes,
 };
 use grid_analytics::case_schema as cs;
 use grid_analytics::grid_io::{read_layer, write_geo_table};
@@ -86,11 +87,11 @@ pub fn run(args: &Args) -> Result<Outcome> {
             present
         })
         .collect();
-    let current = indicators(&cases, period, &levels, &config.limits)
-        .map_err(|e| input(anyhow::anyhow!("{name}: {e}")))?;
     let previous_period = period.previous();
-    let previous = indicators(&cases, &previous_period, &levels, &config.limits)
+    let mut both = indicators_for(&cases, &[period, &previous_period], &levels, &config.limits)
         .map_err(|e| input(anyhow::anyhow!("{name}: {e}")))?;
+    let previous = both.pop().unwrap_or_default();
+    let current = both.pop().unwrap_or_default();
     let (inspection, rejected) = match &args.inspection {
         Some(path) => read_inspection(path, out)?,
         None => (HashMap::new(), 0),
