@@ -33,7 +33,7 @@ pub mod columns {
 }
 
 /// A text column's values (all null when the table lacks it).
-pub(crate) fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let Ok(column) = df.column(name) else {
         return Ok(vec![None; df.height()]);
     };

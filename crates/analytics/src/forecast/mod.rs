@@ -16,7 +16,7 @@ pub use evaluate::{
 };
 pub use models::{Forecast, Model, forecast};
 pub use places::{PlaceScore, place_scores, window_start, window_totals, window_totals_with};
-pub use series::{Freq, Group, Series, Unit, case_series, cases_without_unit, long_series};
+pub use series::{Freq, Group, Series, Unit, case_series, case_series_counted, long_series};
 
 use crate::error::Result;
 

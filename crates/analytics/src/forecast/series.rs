@@ -163,7 +163,7 @@ impl FromStr for Group {
 /// first to the last kept case (or within `from` .. `to`, `to` exclusive), zeros included; cases
 /// in a period the window cuts are left out. Series ids are the unit code, or `unit/group` when
 /// grouped. Only (unit, group) pairs with at least one case get a series; cases without a unit
-/// code are left out.
+/// code are left out ([`case_series_counted`] says how many).
 pub fn case_series(
     cases: &DataFrame,
     unit: Unit,
@@ -171,6 +171,18 @@ pub fn case_series(
     freq: Freq,
     filter: &CaseFilter,
 ) -> Result<Vec<Series>> {
+    case_series_counted(cases, unit, group, freq, filter).map(|(series, _)| series)
+}
+
+/// [`case_series`], and how many kept cases had no code for `unit` (or no report time) and were
+/// left out, for the caller to report.
+pub fn case_series_counted(
+    cases: &DataFrame,
+    unit: Unit,
+    group: Group,
+    freq: Freq,
+    filter: &CaseFilter,
+) -> Result<(Vec<Series>, usize)> {
     let keep = kept_rows(cases, filter)?;
     let units = case_text(cases, unit.column())?;
     let groups: Vec<Option<String>> = match group {
@@ -194,11 +206,13 @@ pub fn case_series(
                 .collect()
         }
     };
+    let mut without_unit = 0usize;
     let reported = reported_millis(cases)?;
     let mut counts: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
     let (mut first_day, mut last_day): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     for i in (0..cases.height()).filter(|&i| keep[i]) {
         let (Some(u), Some(ms)) = (&units[i], reported[i]) else {
+            without_unit += 1;
             continue;
         };
         let Some(day) = chrono::DateTime::from_timestamp_millis(ms).map(|t| t.naive_utc().date())
@@ -225,7 +239,7 @@ pub fn case_series(
         .map(|t| t.date())
         .or(last_day.map(|d| d + Duration::days(1)));
     let (Some(from), Some(to)) = (from, to) else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), without_unit));
     };
     let step = Duration::days(freq.days());
     let first = if freq.period_of(from) < from {
@@ -235,10 +249,10 @@ pub fn case_series(
     };
     let last = freq.period_of(to) - step;
     if last < first {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), without_unit));
     }
     let len = ((last - first).num_days() / freq.days() + 1).max(0) as usize;
-    Ok(counts
+    let series = counts
         .into_iter()
         .map(|(id, periods)| {
             let mut values = vec![0.0; len];
@@ -254,18 +268,8 @@ pub fn case_series(
                 values,
             }
         })
-        .collect())
-}
-
-/// How many kept cases (by `filter`) have no code for `unit` (or no report time): rows
-/// [`case_series`] leaves out, for the caller to report.
-pub fn cases_without_unit(cases: &DataFrame, unit: Unit, filter: &CaseFilter) -> Result<usize> {
-    let keep = kept_rows(cases, filter)?;
-    let units = case_text(cases, unit.column())?;
-    let reported = reported_millis(cases)?;
-    Ok((0..cases.height())
-        .filter(|&i| keep[i] && (units[i].is_none() || reported[i].is_none()))
-        .count())
+        .collect();
+    Ok((series, without_unit))
 }
 
 /// Series from a long table (`id`, `time`, `value` columns). Times are dates (or date-times,

@@ -7,9 +7,9 @@ use chrono::Duration;
 use grid_analytics::convert::rejected_table;
 use grid_analytics::forecast::{
     ConformalQuantile, CrossValidation, Freq, Group, Metric, Model, PlaceScore, Scores, Series,
-    Unit, bottom_up, case_series, cases_without_unit, choose_by, conformal_intervals,
-    cross_validate_choice, forecast_series, long_series, place_scores, pooled_best, score,
-    window_start, window_totals, window_totals_with,
+    Unit, bottom_up, case_series_counted, choose_by, conformal_intervals, cross_validate_choice,
+    forecast_series, long_series, place_scores, pooled_best, score, window_start, window_totals,
+    window_totals_with,
 };
 use grid_analytics::grid_io::read_layer;
 use grid_analytics::table_io::{read_table, rejected_path, write_table};
@@ -262,7 +262,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         }
         (None, Some(path)) => {
             let table = read_table(path).map_err(input)?;
-            let series = case_series(
+            let (series, missing) = case_series_counted(
                 &table,
                 args.unit,
                 args.group,
@@ -270,7 +270,6 @@ pub fn run(args: &Args) -> Result<Outcome> {
                 &args.filter.filter(),
             )
             .map_err(|e| input(anyhow::anyhow!("{}: {e}", path.display())))?;
-            let missing = cases_without_unit(&table, args.unit, &args.filter.filter())?;
             if missing > 0 {
                 warn!(
                     "{}: {missing} cases have no {} (or no report time) and are not counted",
