@@ -105,6 +105,10 @@ pub fn run(args: &Args) -> Result<Outcome> {
         warn!("no inspection score matched a scope of the case table: check the codes");
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let grids = match &args.grid {
+        Some(path) => Some(read_grids(path, args.working_crs)?),
+        None => None,
+    };
     let period = period.label.as_str();
     let mut long = long_table(period, &config, &current)?;
     write_table(&mut long, &out.join("indicators.parquet"))?;
@@ -116,7 +120,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
             &out.join(format!("scores_{}.parquet", level.name())),
         )?;
         if level.is_region() {
-            write_map(args, out, &cases, *level, &rows, &wide)?;
+            write_map(args, out, grids.as_ref(), &cases, *level, &rows, &wide)?;
         }
         if let Some(worst) = rows
             .iter()
@@ -394,14 +398,15 @@ fn wide_table(
 fn write_map(
     args: &Args,
     out: &Path,
+    grids: Option<&Grids>,
     cases: &DataFrame,
     level: Level,
     rows: &[&ScopeScore],
     wide: &DataFrame,
 ) -> Result<()> {
     let path = out.join(format!("{}.geojson", level.name()));
-    let shapes: HashMap<String, Geometry<f64>> = match &args.grid {
-        Some(grid) => grid_shapes(grid, level, args.working_crs)?,
+    let shapes: HashMap<String, Geometry<f64>> = match grids {
+        Some(grids) => grid_shapes(grids, level),
         None => case_centres(cases, level)?,
     };
     let keep: Vec<bool> = rows.iter().map(|r| shapes.contains_key(&r.scope)).collect();
@@ -428,17 +433,15 @@ fn write_map(
     Ok(())
 }
 
-/// The grids of a layer (in `working`), merged per scope code at `level`.
-fn grid_shapes(path: &Path, level: Level, working: Crs) -> Result<HashMap<String, Geometry<f64>>> {
-    let name = path.display().to_string();
+/// The grids of a layer with a valid grid code, their polygons in `working`.
+type Grids = Vec<(grid_core::GridCode, Vec<geo::Polygon<f64>>)>;
+
+/// Reads the grid layer once for every map.
+fn read_grids(path: &Path, working: Crs) -> Result<Grids> {
     let layer = read_layer(path).map_err(input)?;
-    let codes = ["code", "grid_code"]
-        .iter()
-        .find_map(|c| layer.table.column(c).ok())
-        .ok_or_else(|| input(anyhow::anyhow!("{name}: no code or grid_code column")))?
-        .cast(&DataType::String)?;
+    let codes = super::layer::grid_codes(&layer, path)?;
     let to_working = Transformer::new(layer.crs, working).map_err(input)?;
-    let mut members: BTreeMap<String, Vec<geo::Polygon<f64>>> = BTreeMap::new();
+    let mut grids = Vec::new();
     for (code, geometry) in codes.str()?.iter().zip(&layer.geometries) {
         let (Some(code), Some(g)) = (code, geometry) else {
             continue;
@@ -446,19 +449,31 @@ fn grid_shapes(path: &Path, level: Level, working: Crs) -> Result<HashMap<String
         let Ok(grid) = code.parse::<grid_core::GridCode>() else {
             continue;
         };
+        match to_working.transform_geometry(g).map_err(input)? {
+            Geometry::Polygon(p) => grids.push((grid, vec![p])),
+            Geometry::MultiPolygon(m) => grids.push((grid, m.0)),
+            _ => {}
+        }
+    }
+    Ok(grids)
+}
+
+/// The grids merged per scope code at `level`.
+fn grid_shapes(grids: &Grids, level: Level) -> HashMap<String, Geometry<f64>> {
+    let mut members: BTreeMap<String, Vec<geo::Polygon<f64>>> = BTreeMap::new();
+    for (grid, polygons) in grids {
         let key = match level {
             Level::District => grid.county().to_string(),
             Level::Street => grid.street().to_string(),
             Level::Community => grid.community().to_string(),
             _ => grid.to_string(),
         };
-        match to_working.transform_geometry(g).map_err(input)? {
-            Geometry::Polygon(p) => members.entry(key).or_default().push(p),
-            Geometry::MultiPolygon(m) => members.entry(key).or_default().extend(m.0),
-            _ => {}
-        }
+        members
+            .entry(key)
+            .or_default()
+            .extend(polygons.iter().cloned());
     }
-    Ok(members
+    members
         .into_iter()
         .map(|(k, polygons)| {
             let shape = if level == Level::Grid || polygons.len() == 1 {
@@ -468,7 +483,7 @@ fn grid_shapes(path: &Path, level: Level, working: Crs) -> Result<HashMap<String
             };
             (k, Geometry::MultiPolygon(shape))
         })
-        .collect())
+        .collect()
 }
 
 /// The mean x_m/y_m of each scope's cases, as points.

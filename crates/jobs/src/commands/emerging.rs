@@ -12,7 +12,7 @@ use grid_analytics::hotspot::{
 use grid_analytics::table_io::{read_table, write_table};
 use grid_core::weights::WeightsSpec;
 use grid_core::{Crs, Transformer};
-use polars::prelude::{Column, DataFrame, DataType};
+use polars::prelude::{Column, DataFrame};
 use tracing::{info, warn};
 
 use super::filter::CaseFilterArgs;
@@ -105,11 +105,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
 
     let grid_name = args.grid.display().to_string();
     let layer = read_layer(&args.grid).map_err(input)?;
-    let codes = ["code", "grid_code"]
-        .iter()
-        .find_map(|c| layer.table.column(c).ok())
-        .ok_or_else(|| input(anyhow::anyhow!("{grid_name}: no code or grid_code column")))?
-        .cast(&DataType::String)?;
+    let codes = super::layer::grid_codes(&layer, &args.grid)?;
     let mut geometry_of: HashMap<String, &Geometry<f64>> = HashMap::new();
     for (code, geometry) in codes.str()?.iter().zip(&layer.geometries) {
         if let (Some(c), Some(g)) = (code, geometry) {

@@ -15,7 +15,7 @@ use grid_analytics::grid_io::read_layer;
 use grid_analytics::table_io::{read_table, rejected_path, write_table};
 use grid_core::measure::area_m2;
 use grid_core::{Crs, Transformer};
-use polars::prelude::{BooleanChunked, Column, DataFrame, DataType, NewChunkedArray};
+use polars::prelude::{BooleanChunked, Column, DataFrame, NewChunkedArray};
 use rayon::prelude::*;
 use tracing::{info, warn};
 
@@ -675,11 +675,7 @@ fn place_areas(
 ) -> Result<(Vec<f64>, Vec<f64>)> {
     let name = path.display().to_string();
     let layer = read_layer(path).map_err(input)?;
-    let codes = ["code", "grid_code"]
-        .iter()
-        .find_map(|c| layer.table.column(c).ok())
-        .ok_or_else(|| input(anyhow::anyhow!("{name}: no code or grid_code column")))?
-        .cast(&DataType::String)?;
+    let codes = super::layer::grid_codes(&layer, path)?;
     let crs = if layer.crs.is_geographic().map_err(input)? {
         working
     } else {

@@ -294,16 +294,7 @@ fn grid_layer_with_measure(
     let filter = args.filter.filter();
     let values = per_grid(&table, args.measure, &filter)
         .map_err(|e| input(anyhow::anyhow!("{}: {e}", cases.display())))?;
-    let codes = ["code", "grid_code"]
-        .iter()
-        .find_map(|c| layer.table.column(c).ok())
-        .ok_or_else(|| {
-            input(anyhow::anyhow!(
-                "{}: no code or grid_code column",
-                grid.display()
-            ))
-        })?
-        .cast(&DataType::String)?;
+    let codes = super::layer::grid_codes(&layer, grid)?;
     // Cases assigned to grids this layer does not have would vanish from the map: say so.
     let known: std::collections::HashSet<&str> = codes.str()?.iter().flatten().collect();
     let unknown: Vec<&String> = values

@@ -9,6 +9,7 @@ mod filter;
 pub mod forecast;
 pub mod grid;
 pub mod hotspots;
+mod layer;
 pub mod nearest;
 pub mod nightly;
 mod report;
