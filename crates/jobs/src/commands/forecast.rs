@@ -1,5 +1,6 @@
 //! `citygrid forecast`: forecasts per series, from any long-format table or from a case table.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -160,7 +161,7 @@ struct ForecastRow {
     ds: String,
     /// The model asked for ("auto" with --models auto), which bottom-up sums group by.
     requested: &'static str,
-    model: &'static str,
+    model: Cow<'static, str>,
     mean: f64,
     /// (lower, upper) per level.
     bounds: Vec<(f64, f64)>,
@@ -508,7 +509,7 @@ fn one_series(
                 id: s.id.clone(),
                 ds,
                 requested: if auto { "auto" } else { model.name() },
-                model: f.model.name(),
+                model: f.model.name().into(),
                 mean: f.forecast.mean[k],
                 bounds,
                 fallback: f.fallback,
@@ -749,29 +750,10 @@ fn bottom_up_rows(rows: &[Rows], horizon: usize) -> Result<Rows> {
 
 /// The model name of bottom-up rows: `BottomUp` for the chosen models, `BottomUp(<model>)` for a
 /// listed one.
-fn bottom_up_name(label: &str) -> &'static str {
+fn bottom_up_name(label: &str) -> Cow<'static, str> {
     match label {
-        "auto" => "BottomUp",
-        "Naive" => "BottomUp(Naive)",
-        "SeasonalNaive" => "BottomUp(SeasonalNaive)",
-        "HistoricAverage" => "BottomUp(HistoricAverage)",
-        "WindowAverage" => "BottomUp(WindowAverage)",
-        "SES" => "BottomUp(SES)",
-        "SESOpt" => "BottomUp(SESOpt)",
-        "CrostonClassic" => "BottomUp(CrostonClassic)",
-        "CrostonSBA" => "BottomUp(CrostonSBA)",
-        "CrostonOptimized" => "BottomUp(CrostonOptimized)",
-        "TSB" => "BottomUp(TSB)",
-        "ADIDA" => "BottomUp(ADIDA)",
-        "IMAPA" => "BottomUp(IMAPA)",
-        "AutoETS" => "BottomUp(AutoETS)",
-        "ETS(A,N,N)" => "BottomUp(ETS(A,N,N))",
-        "ETS(A,A,N)" => "BottomUp(ETS(A,A,N))",
-        "ETS(A,Ad,N)" => "BottomUp(ETS(A,Ad,N))",
-        "ETS(A,N,A)" => "BottomUp(ETS(A,N,A))",
-        "ETS(A,A,A)" => "BottomUp(ETS(A,A,A))",
-        "ETS(A,Ad,A)" => "BottomUp(ETS(A,Ad,A))",
-        _ => "BottomUp",
+        "auto" => Cow::Borrowed("BottomUp"),
+        model => Cow::Owned(format!("BottomUp({model})")),
     }
 }
 
@@ -796,7 +778,7 @@ fn forecast_table(rows: &[Rows], levels: &[f64]) -> Result<DataFrame> {
         ),
         Column::new(
             "model".into(),
-            all.iter().map(|r| r.model).collect::<Vec<_>>(),
+            all.iter().map(|r| r.model.as_ref()).collect::<Vec<_>>(),
         ),
         Column::new(
             "mean".into(),
