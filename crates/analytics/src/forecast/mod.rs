@@ -46,9 +46,7 @@ pub fn forecast_series(
         Err(e) if y.is_empty() => return Err(e),
         Err(_) => {
             // ETS → SES (optimised α) → Naive; every other model → Naive.
-            let ses = Model::SesOptimized {
-                bounds: (0.01, 0.99),
-            };
+            let ses = Model::SES_OPT;
             match matches!(model, Model::Ets(_)).then(|| forecast(&ses, y, h, season, levels)) {
                 Some(Ok(f)) => (ses, true, f),
                 _ => (

@@ -56,6 +56,11 @@ pub enum Model {
 }
 
 impl Model {
+    /// SESOpt as statsforecast 2.1 runs it: α by golden section on [0.01, 0.99].
+    pub const SES_OPT: Self = Self::SesOptimized {
+        bounds: (0.01, 0.99),
+    };
+
     /// The name statsforecast gives the model (the output's `model` column).
     pub fn name(&self) -> &'static str {
         match self {
@@ -125,9 +130,7 @@ impl FromStr for Model {
             "ses" => Self::Ses {
                 alpha: number(arg, 0.1)?,
             },
-            "sesopt" | "sesoptimized" => Self::SesOptimized {
-                bounds: (0.01, 0.99),
-            },
+            "sesopt" | "sesoptimized" => Self::SES_OPT,
             "crostonclassic" => Self::CrostonClassic,
             "crostonsba" => Self::CrostonSba,
             "crostonoptimized" => Self::CrostonOptimized,
