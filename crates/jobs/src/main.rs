@@ -4,6 +4,7 @@
 mod commands;
 mod config;
 mod exit;
+mod nightly;
 
 use std::process::ExitCode;
 
@@ -50,21 +51,36 @@ enum Command {
     /// Check a case table; write the clean table, the rejected rows and counts by reason.
     Validate(commands::validate::Args),
     /// Run the nightly job on a city (with no arguments: the bundled sample city).
-    Nightly(commands::nightly::Args),
+    Nightly(nightly::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let default_level = if cli.quiet { "warn" } else { "info" };
+    // The nightly job on a terminal shows progress bars; its stages' info lines would scroll
+    // them away (CITYGRID_LOG=info brings them back).
+    let bars =
+        matches!(cli.command, Command::Nightly(_)) && nightly::progress::bars_wanted(cli.quiet);
+    let default_level = if cli.quiet || bars { "warn" } else { "info" };
     let filter =
         EnvFilter::try_from_env("CITYGRID_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(nightly::progress::LogWriter)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let result = match cli.command {
+    match dispatch(cli.command, cli.quiet) {
+        Ok(outcome) => outcome.code(),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            exit::code_for(&error)
+        }
+    }
+}
+
+/// Runs a command (also used by the nightly job's stages).
+fn dispatch(command: Command, quiet: bool) -> anyhow::Result<exit::Outcome> {
+    match command {
         Command::Assess(args) => commands::assess::run(&args),
         Command::Assign(args) => commands::assign::run(&args),
         Command::Convert(args) => commands::convert::run(&args),
@@ -77,13 +93,6 @@ fn main() -> ExitCode {
         Command::SampleCity(args) => commands::sample_city::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
-        Command::Nightly(args) => commands::nightly::run(&args, cli.quiet),
-    };
-    match result {
-        Ok(outcome) => outcome.code(),
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            exit::code_for(&error)
-        }
+        Command::Nightly(args) => nightly::run(&args, quiet),
     }
 }

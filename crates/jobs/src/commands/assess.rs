@@ -422,14 +422,17 @@ fn write_map(
     let table = wide.filter(&mask)?;
     let geometries: Vec<&Geometry<f64>> =
         rows.iter().filter_map(|r| shapes.get(&r.scope)).collect();
-    write_geo_table(
-        &path,
-        &table,
-        geometries.into_iter(),
-        args.working_crs,
-        args.working_crs,
-        "a .geojson map",
-    )?;
+    // The same layer as GeoParquet (in the working CRS) beside the GeoJSON (WGS84).
+    for path in [path.clone(), path.with_extension("parquet")] {
+        write_geo_table(
+            &path,
+            &table,
+            geometries.iter().copied(),
+            args.working_crs,
+            args.working_crs,
+            "a map layer",
+        )?;
+    }
     Ok(())
 }
 

@@ -115,12 +115,8 @@ pub struct Request<'a> {
 pub struct Report {
     /// Rows read.
     pub rows: usize,
-    /// Rows kept.
-    pub valid: usize,
     /// Rows rejected.
     pub rejected: usize,
-    /// `reason: count` pairs, comma-separated.
-    pub by_reason: String,
 }
 
 /// Reads, maps and validates a case file and writes the clean table, the rejected rows and the
@@ -144,22 +140,16 @@ pub fn validate_file(request: &Request<'_>) -> Result<Report> {
         .with_context(|| format!("writing {}", clean_path.display()))?;
     write_table(&mut out.rejected, &rejected_path)
         .with_context(|| format!("writing {}", rejected_path.display()))?;
-    let counts = count_by_reason(&out.rejections);
-    let by_reason = counts
-        .iter()
-        .map(|(reason, n)| format!("{reason}: {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let counts: serde_json::Map<String, serde_json::Value> = counts
+    let counts: std::collections::BTreeMap<String, u64> = count_by_reason(&out.rejections)
         .into_iter()
-        .map(|(reason, n)| (reason.as_str().to_owned(), n.into()))
+        .map(|(reason, n)| (reason.as_str().to_owned(), n as u64))
         .collect();
     let summary = serde_json::json!({
         "input": name,
         "rows": raw.height(),
         "valid": out.clean.height(),
         "rejected": out.rejections.len(),
-        "rejected_by_reason": counts,
+        "rejected_by_reason": &counts,
         "now": request.options.now.to_string(),
     });
     let summary_path = request.out.join("summary.json");
@@ -176,8 +166,6 @@ pub fn validate_file(request: &Request<'_>) -> Result<Report> {
     report_rejections(request.cases, &out.rejections, &rejected_path);
     Ok(Report {
         rows: raw.height(),
-        valid: out.clean.height(),
         rejected: out.rejections.len(),
-        by_reason,
     })
 }
