@@ -7,7 +7,7 @@
 //! whole path); between classes the seam is at most a faint blend of the two colours.
 
 use geo::{InteriorPoint, LineString, MultiPolygon};
-use tiny_skia::{FillRule, LineCap, LineJoin, PathBuilder, Pixmap, Stroke, Transform};
+use tiny_skia::{FillRule, LineCap, LineJoin, Mask, PathBuilder, Pixmap, Stroke, Transform};
 
 use crate::draw::paint;
 use crate::palette::NO_DATA_COLOR;
@@ -43,7 +43,13 @@ pub(crate) fn draw_features(pixmap: &mut Pixmap, spec: &MapSpec, vp: &Viewport) 
 }
 
 /// Strokes every outline, thick and dark.
-pub(crate) fn draw_outlines(pixmap: &mut Pixmap, spec: &MapSpec, vp: &Viewport, unit: f32) {
+pub(crate) fn draw_outlines(
+    pixmap: &mut Pixmap,
+    spec: &MapSpec,
+    vp: &Viewport,
+    frame: PxRect,
+    unit: f32,
+) {
     let mut pb = PathBuilder::new();
     for outline in &spec.outlines {
         push_multi_polygon(&mut pb, &outline.shape, vp);
@@ -57,12 +63,25 @@ pub(crate) fn draw_outlines(pixmap: &mut Pixmap, spec: &MapSpec, vp: &Viewport, 
         line_cap: LineCap::Round,
         ..Stroke::default()
     };
+    // Outlines reaching beyond the features are clipped to the map frame.
+    let mut clip = Mask::new(pixmap.width(), pixmap.height());
+    if let (Some(clip), Some(rect)) = (
+        clip.as_mut(),
+        tiny_skia::Rect::from_xywh(frame.x, frame.y, frame.w, frame.h),
+    ) {
+        clip.fill_path(
+            &PathBuilder::from_rect(rect),
+            FillRule::Winding,
+            false,
+            Transform::identity(),
+        );
+    }
     pixmap.stroke_path(
         &path,
         &paint(OUTLINE_COLOR),
         &stroke,
         Transform::identity(),
-        None,
+        clip.as_ref(),
     );
 }
 

@@ -89,7 +89,7 @@ pub(crate) fn render_pixmap(spec: &MapSpec, font: &Font) -> Result<(Pixmap, Plac
     let viewport = extent.map(|e| Viewport::fit(e.padded(), frame));
     if let Some(vp) = &viewport {
         draw_features(&mut pixmap, spec, vp);
-        draw_outlines(&mut pixmap, spec, vp, unit);
+        draw_outlines(&mut pixmap, spec, vp, frame, unit);
         draw_labels(&mut pixmap, &ts, spec, vp, frame, unit);
     }
     if spec.features.is_empty() {

@@ -38,21 +38,30 @@ impl Extent {
         self.max_y = self.max_y.max(y);
     }
 
-    /// The bounding box of every feature and outline; `None` when there are no coordinates.
-    /// Fails on the first non-finite coordinate.
+    /// The bounding box of the features (the outlines are context, clipped to the frame: a
+    /// district far larger than the grids does not shrink them), or of the outlines when there
+    /// is no feature; `None` when there are no coordinates. Fails on the first non-finite
+    /// coordinate of either.
     pub fn of_spec(spec: &MapSpec) -> Result<Option<Self>, MapError> {
-        let mut ext: Option<Self> = None;
-        let layers = spec
+        let features = spec
             .features
             .iter()
             .enumerate()
-            .map(|(i, (shape, _))| ("feature", i, shape))
-            .chain(
-                spec.outlines
-                    .iter()
-                    .enumerate()
-                    .map(|(i, o)| ("outline", i, &o.shape)),
-            );
+            .map(|(i, (shape, _))| ("feature", i, shape));
+        let outlines = spec
+            .outlines
+            .iter()
+            .enumerate()
+            .map(|(i, o)| ("outline", i, &o.shape));
+        let of_features = Self::of_shapes(features)?;
+        let of_outlines = Self::of_shapes(outlines)?;
+        Ok(of_features.or(of_outlines))
+    }
+
+    fn of_shapes<'a>(
+        layers: impl Iterator<Item = (&'static str, usize, &'a geo::MultiPolygon<f64>)>,
+    ) -> Result<Option<Self>, MapError> {
+        let mut ext: Option<Self> = None;
         for (layer, index, shape) in layers {
             for c in shape.coords_iter() {
                 if !(c.x.is_finite() && c.y.is_finite()) {
@@ -186,6 +195,30 @@ mod tests {
             max_x,
             max_y,
         }
+    }
+
+    #[test]
+    fn the_features_set_the_extent_and_outlines_only_without_features() {
+        use geo::{Rect, coord};
+        let square = |x0: f64, y0: f64, side: f64| {
+            geo::MultiPolygon::new(vec![
+                Rect::new(
+                    coord! { x: x0, y: y0 },
+                    coord! { x: x0 + side, y: y0 + side },
+                )
+                .to_polygon(),
+            ])
+        };
+        let mut spec = MapSpec::new("t", "t");
+        spec.outlines = vec![crate::Outline::new(square(-50_000.0, -50_000.0, 100_000.0))];
+        let outlines_only = Extent::of_spec(&spec).unwrap().unwrap();
+        assert_eq!(outlines_only.width(), 100_000.0);
+        spec.features = vec![(square(1000.0, 2000.0, 300.0), Some(0))];
+        let e = Extent::of_spec(&spec).unwrap().unwrap();
+        assert_eq!(
+            (e.min_x, e.min_y, e.max_x, e.max_y),
+            (1000.0, 2000.0, 1300.0, 2300.0)
+        );
     }
 
     #[test]

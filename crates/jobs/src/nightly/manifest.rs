@@ -1,6 +1,6 @@
 //! `manifest.json`: what a run read (with checksums and row counts), how it was configured, what
-//! each stage did and how long it took, and what it wrote. Everything in it but `seconds` and
-//! `status` is the same for the same inputs and configuration.
+//! each stage did and how long it took, and what it wrote. Everything in it but `seconds`,
+//! `peak_memory_mb` and `status` is the same for the same inputs and configuration.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -63,6 +63,9 @@ pub struct StageRecord {
     pub status: String,
     /// Wall time in seconds (0 when skipped).
     pub seconds: f64,
+    /// Peak resident memory of the process during the stage, MB (Linux; the peak is reset at
+    /// each stage's start).
+    pub peak_memory_mb: Option<f64>,
     /// SHA-256 over the stage's inputs and parameters: a rerun with the same key reuses the
     /// outputs of the previous run.
     pub key: String,

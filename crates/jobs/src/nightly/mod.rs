@@ -6,6 +6,7 @@
 
 mod layers;
 mod manifest;
+mod pictures;
 pub mod progress;
 mod run_dir;
 mod runner;
@@ -74,8 +75,8 @@ pub struct Args {
 }
 
 /// The stages, in order.
-const STAGES: [&str; 8] = [
-    "grids", "ingest", "validate", "assign", "hotspots", "emerging", "forecast", "assess",
+const STAGES: [&str; 9] = [
+    "grids", "ingest", "validate", "assign", "hotspots", "emerging", "forecast", "assess", "maps",
 ];
 
 /// What the run resolved from its configuration.
@@ -118,6 +119,7 @@ pub fn run(args: &Args, quiet: bool) -> Result<Outcome> {
     emerging_stage(&mut runner, &plan)?;
     forecast_stage(&mut runner, &plan)?;
     assess_stage(&mut runner, &plan)?;
+    maps_stage(&mut runner, &plan)?;
 
     let manifest = write_manifest(&runner, &plan, inputs, &label)?;
     let records = runner.records.clone();
@@ -732,6 +734,123 @@ fn forecast_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
     })
 }
 
+/// The assessment period: the configured one, or the last full quarter before the cut-off.
+fn assessment_period(plan: &Plan) -> String {
+    plan.config
+        .assessment
+        .period
+        .clone()
+        .unwrap_or_else(|| last_full_quarter(plan.now))
+}
+
+/// Stage 9: the map pictures.
+fn maps_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
+    let m = &plan.config.maps;
+    if !m.enabled {
+        runner.not_configured("maps", "[maps] enabled = false");
+        return Ok(());
+    }
+    let dir = runner.dir();
+    let h = &plan.config.hotspots;
+    let layers: Vec<PathBuf> = h
+        .measures
+        .iter()
+        .map(|measure| dir.join(format!("hotspots_{measure}.parquet")))
+        .chain([
+            dir.join("emerging.parquet"),
+            dir.join("forecast_risk.parquet"),
+            dir.join("assess/street.parquet"),
+        ])
+        .filter(|p| p.is_file())
+        .collect();
+    let mut inputs = layers.clone();
+    inputs.push(dir.join("districts.geojson"));
+    inputs.extend(m.font.clone());
+    let from = plan.to - Duration::days(i64::from(h.days));
+    let last = plan.to - Duration::days(1);
+    let period = assessment_period(plan);
+    let stage = Stage {
+        name: "maps",
+        what: format!("{} map pictures", layers.len()),
+        inputs,
+        params: json!({
+            "maps": m,
+            "city": [&plan.config.city.name_zh, &plan.config.city.name_en],
+            "now": plan.now.to_string(),
+            "from": from.to_string(),
+            "period": period,
+            "measures": h.measures,
+            "working_crs": plan.working_arg(),
+        }),
+        reuse: true,
+    };
+    runner.stage(stage, |_| {
+        let font = match &m.font {
+            Some(path) => grid_maps::Font::from_file(path).map_err(input)?,
+            None => grid_maps::Font::bundled(),
+        };
+        let frame = pictures::Frame {
+            font: &font,
+            outlines: pictures::district_outlines(&dir.join("districts.geojson"), plan.working)?,
+            city: format!("{} {}", plan.config.city.name_zh, plan.config.city.name_en),
+            footer: format!(
+                "citygrid {} · 数据截至 As of {} · {}",
+                env!("CARGO_PKG_VERSION"),
+                plan.now.format("%Y-%m-%d %H:%M"),
+                plan.working
+            ),
+            width_px: m.width_px,
+            height_px: m.height_px,
+        };
+        let out = dir.join("maps");
+        std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+        for measure in &h.measures {
+            let layer = dir.join(format!("hotspots_{measure}.parquet"));
+            if layer.is_file() {
+                pictures::hotspot_map(
+                    &frame,
+                    &layer,
+                    measure,
+                    &format!("{from} – {last}"),
+                    plan.working,
+                    &out.join(format!("hotspots_{measure}.png")),
+                )?;
+            }
+        }
+        let layer = dir.join("emerging.parquet");
+        if layer.is_file() {
+            pictures::emerging_map(
+                &frame,
+                &layer,
+                &format!("{} · … – {last}", plan.config.emerging.step),
+                plan.working,
+                &out.join("emerging.png"),
+            )?;
+        }
+        let layer = dir.join("forecast_risk.parquet");
+        if layer.is_file() {
+            pictures::risk_map(
+                &frame,
+                &layer,
+                &format!("{} {}", plan.config.forecast.freq, plan.to),
+                plan.working,
+                &out.join("forecast_risk.png"),
+            )?;
+        }
+        let layer = dir.join("assess/street.parquet");
+        if layer.is_file() {
+            pictures::grades_map(
+                &frame,
+                &layer,
+                &period,
+                plan.working,
+                &out.join("grades_street.png"),
+            )?;
+        }
+        Ok(Done::default())
+    })
+}
+
 /// The last full quarter before the cut-off.
 fn last_full_quarter(now: NaiveDateTime) -> String {
     let (year, quarter) = (now.year(), (now.month0() / 3) as i32);
@@ -747,10 +866,7 @@ fn last_full_quarter(now: NaiveDateTime) -> String {
 fn assess_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
     let dir = runner.dir();
     let a = &plan.config.assessment;
-    let period = a
-        .period
-        .clone()
-        .unwrap_or_else(|| last_full_quarter(plan.now));
+    let period = assessment_period(plan);
     let mut inputs = vec![dir.join("cases.parquet"), dir.join("grids.parquet")];
     inputs.extend(a.scoring.clone());
     inputs.extend(a.inspection.clone());

@@ -63,6 +63,9 @@ pub struct Runner {
     /// The equivalent commands of the stage running now.
     commands: Vec<String>,
     sums: HashMap<PathBuf, String>,
+    /// The executable's checksum, read once at the start (a rebuild during the run replaces
+    /// the file); when it cannot be read, a value no later run matches.
+    build: String,
 }
 
 impl Runner {
@@ -79,6 +82,10 @@ impl Runner {
             rejected: BTreeMap::new(),
             commands: Vec::new(),
             sums: HashMap::new(),
+            build: std::env::current_exe()
+                .ok()
+                .and_then(|exe| checksum(&exe).ok())
+                .map_or_else(|| format!("unknown {}", std::process::id()), |(sum, _)| sum),
         }
     }
 
@@ -106,6 +113,7 @@ impl Runner {
     ) -> Result<()> {
         self.index += 1;
         let bar = self.progress.start(self.index, stage.name, &stage.what);
+        reset_peak_memory();
         let started = Instant::now();
         let result = self.key(&stage).and_then(|key| {
             if stage.reuse
@@ -163,6 +171,7 @@ impl Runner {
             name: stage.name.to_owned(),
             status: status.to_owned(),
             seconds,
+            peak_memory_mb: peak_memory_mb(),
             key,
             commands,
             outputs,
@@ -183,6 +192,7 @@ impl Runner {
             name: name.to_owned(),
             status: NOT_CONFIGURED.to_owned(),
             seconds: 0.0,
+            peak_memory_mb: None,
             key: String::new(),
             commands: Vec::new(),
             outputs: Vec::new(),
@@ -223,8 +233,6 @@ impl Runner {
     /// The stage's key: its name, citygrid's build (the executable's checksum, so that a new
     /// build reruns everything), its parameters and its inputs' checksums.
     fn key(&mut self, stage: &Stage) -> Result<String> {
-        let exe = std::env::current_exe().context("finding the citygrid executable")?;
-        let build = self.checksum(&exe)?;
         let mut sums = Vec::new();
         for path in &stage.inputs {
             sums.push(self.checksum(path)?);
@@ -232,7 +240,7 @@ impl Runner {
         let text = json!({
             "stage": stage.name,
             "citygrid": env!("CARGO_PKG_VERSION"),
-            "build": build,
+            "build": self.build,
             "params": stage.params,
             "inputs": sums,
         })
@@ -272,6 +280,29 @@ impl Runner {
         let rejected = manifest.rejected.get(name).cloned().unwrap_or_default();
         Ok(Some((record.outputs.clone(), rejected)))
     }
+}
+
+/// Resets the process's peak resident memory (Linux: `/proc/self/clear_refs`), so that each
+/// stage's peak can be read at its end.
+fn reset_peak_memory() {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
+}
+
+/// The peak resident memory since the last reset, in MB (Linux only).
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some((kb / 1024.0).round())
 }
 
 /// Every file under `dir`, relative to it, sorted ('/'-separated).

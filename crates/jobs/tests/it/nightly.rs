@@ -195,6 +195,20 @@ fn runs_every_stage_on_a_small_city_and_writes_every_output() {
         assert_eq!(table.geometries.len(), collection.features.len(), "{layer}");
     }
 
+    // The map pictures: PNGs of the configured size (IHDR width and height, big-endian).
+    for picture in [
+        "hotspots_count",
+        "hotspots_open_overdue",
+        "emerging",
+        "forecast_risk",
+        "grades_street",
+    ] {
+        let png = &written[&format!("maps/{picture}.png")];
+        assert_eq!(&png[1..4], b"PNG", "{picture}");
+        let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+        assert_eq!((size(16), size(20)), (1600, 1200), "{picture}");
+    }
+
     let summary = format!(
         "files:\n{}\n\nstages:\n{}\n\nrejected: {}\n\nhot spot bins (count): {}\nemerging: {}\nrisk: {}\nstreet grades: {}\n",
         on_disk.join("\n"),
@@ -293,6 +307,7 @@ fn the_same_inputs_give_byte_identical_outputs_on_any_thread_count() {
         let mut m = manifest(&out.join("2026-01-01"));
         for stage in m["stages"].as_array_mut().unwrap() {
             stage["seconds"] = 0.into();
+            stage["peak_memory_mb"] = 0.into();
         }
         m.to_string().replace(path_str(out), "<out>")
     };
