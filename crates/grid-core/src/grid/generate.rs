@@ -108,7 +108,11 @@ impl GridBuilder {
         let mut reports = Vec::new();
         for (code, area) in areas {
             let (lattice, cells) = fishnet(area, self.cell_size_m)?;
-            let mut cells = split_parts(cells.into_iter().map(|c| (c.row, c.col, c.geometry)));
+            let mut cells = split_parts(
+                cells
+                    .into_iter()
+                    .map(|c| (c.row, c.col, snap_to_lattice(&c.geometry, &lattice))),
+            );
             let (slivers_merged, isolated_small) = self.merge_slivers(&mut cells, &lattice);
             cells.sort_by_key(|c| (c.row, c.col, c.part));
             let codes = assign_codes(code, cells.len())?;
@@ -197,6 +201,27 @@ impl GridBuilder {
         });
         (merged, isolated)
     }
+}
+
+/// Coordinates this close to a lattice line (metres) are moved onto it.
+const SNAP_M: f64 = 1e-4;
+
+/// Moves the coordinates that clipping left a hair off a lattice line (floating-point noise,
+/// under a micrometre) exactly onto it, so that neighbouring cells share their edges exactly:
+/// a sliver merged into its neighbour then becomes one polygon, not two parts touching along an
+/// edge a micrometre apart (which turns into an invalid multipolygon once reprojected and
+/// rounded).
+fn snap_to_lattice(shape: &MultiPolygon<f64>, lattice: &Lattice) -> MultiPolygon<f64> {
+    use geo::MapCoords;
+    let s = lattice.cell_size;
+    let snap = |v: f64, origin: f64| {
+        let line = origin + ((v - origin) / s).round() * s;
+        if (v - line).abs() <= SNAP_M { line } else { v }
+    };
+    shape.map_coords(|c| Coord {
+        x: snap(c.x, lattice.x0),
+        y: snap(c.y, lattice.y0),
+    })
 }
 
 /// Splits multi-part clipped cells into one cell per part (numbered in the order of their

@@ -225,6 +225,25 @@ fn runs_every_stage_on_a_small_city_and_writes_every_output() {
     );
     insta::assert_snapshot!("nightly_small_city", summary);
 
+    // GeoPandas and DuckDB open every output unmodified (CI sets CITYGRID_CHECK_OUTPUTS=1;
+    // scripts/check-outputs.sh makes a pinned venv once).
+    if std::env::var_os("CITYGRID_CHECK_OUTPUTS").is_some_and(|v| v == "1") {
+        let check = std::process::Command::new(repo_root().join("scripts/check-outputs.sh"))
+            .arg(&folder)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "scripts/check-outputs.sh {}:\n{}\n{}",
+            folder.display(),
+            stdout(&check),
+            stderr(&check)
+        );
+        println!("{}", stdout(&check));
+    } else {
+        println!("CITYGRID_CHECK_OUTPUTS is not 1: GeoPandas/DuckDB check left to CI");
+    }
+
     let text = stdout(&run);
     assert!(text.contains("测试市 Test City"), "{text}");
     assert!(text.contains("rejected rows in validate"), "{text}");
