@@ -389,6 +389,39 @@ mod tests {
     }
 
     #[test]
+    fn a_merged_sliver_and_its_neighbour_become_one_polygon() {
+        // A street drawn in longitude/latitude and projected: its edges cross the lattice at
+        // coordinates a hair off the lattice lines, as real boundaries do.
+        let to = crate::Transformer::new(Crs::wgs84(), Crs::cgcs2000_gk_cm120()).unwrap();
+        let lonlat = polygon![
+            (x: 119.50, y: 35.40), (x: 119.522, y: 35.40), (x: 119.522, y: 35.418),
+            (x: 119.50, y: 35.418), (x: 119.50, y: 35.40),
+        ];
+        let area = match to
+            .transform_geometry(&geo::Geometry::Polygon(lonlat))
+            .unwrap()
+        {
+            geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
+            other => panic!("{other:?}"),
+        };
+        let (layer, reports) = GridBuilder::default()
+            .build(Crs::cgcs2000_gk_cm120(), &[(community(), area)])
+            .unwrap();
+        assert!(reports[0].slivers_merged > 0);
+        // The sliver's edge and its neighbour's are snapped onto the same lattice line, so
+        // the union is one polygon, not two parts along an edge a micrometre apart.
+        for g in layer.grids() {
+            assert_eq!(
+                g.geometry.0.len(),
+                1,
+                "{} has {} parts",
+                g.code,
+                g.geometry.0.len()
+            );
+        }
+    }
+
+    #[test]
     fn tiling_is_exact_and_slivers_are_merged() {
         let area = irregular();
         let (layer, reports) = GridBuilder::default()
@@ -414,6 +447,17 @@ mod tests {
             }
         }
         assert!(reports[0].slivers_merged > 0);
+        // A merged sliver and its neighbour share their edge exactly (the clipping noise is
+        // snapped onto the lattice): one polygon each, never two parts along an edge.
+        for g in grids {
+            assert_eq!(
+                g.geometry.0.len(),
+                1,
+                "{} has {} parts",
+                g.code,
+                g.geometry.0.len()
+            );
+        }
         // Every grid left is at least the sliver threshold unless it had no neighbour.
         let small = grids.iter().filter(|g| g.area_m2 < 3_000.0).count();
         assert_eq!(small, reports[0].isolated_small);
