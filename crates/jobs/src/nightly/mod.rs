@@ -822,7 +822,10 @@ fn maps_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             pictures::emerging_map(
                 &frame,
                 &layer,
-                &format!("{} · … – {last}", plan.config.emerging.step),
+                &match plan.config.emerging.step.as_str() {
+                    "week" => format!("按周 weekly · 截至 up to {last}"),
+                    _ => format!("按月 monthly · 截至 up to {last}"),
+                },
                 plan.working,
                 &out.join("emerging.png"),
             )?;
@@ -832,7 +835,10 @@ fn maps_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             pictures::risk_map(
                 &frame,
                 &layer,
-                &format!("{} {}", plan.config.forecast.freq, plan.to),
+                &match plan.config.forecast.freq.as_str() {
+                    "day" => format!("{} 当天 · the day {}", plan.to, plan.to),
+                    _ => format!("{} 起一周 · the week from {}", plan.to, plan.to),
+                },
                 plan.working,
                 &out.join("forecast_risk.png"),
             )?;

@@ -217,7 +217,7 @@ pub fn risk_map(
     working: Crs,
     out: &Path,
 ) -> Result<()> {
-    let mut spec = MapSpec::new("下周案件风险预测", "Forecast case risk, next week");
+    let mut spec = MapSpec::new("案件风险预测", "Forecast case risk");
     spec.subtitle = Some(format!("{} · {period}", frame.city));
     spec.classes = RISK_CLASSES
         .iter()
