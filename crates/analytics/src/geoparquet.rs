@@ -113,6 +113,69 @@ pub fn write_geoparquet(
     Ok(())
 }
 
+/// Writes a table of points as GeoParquet, the points from two of its number columns (in
+/// `crs`); the columns stay as they are. Every row needs both numbers. Builds the WKB directly
+/// (no geometry per row is kept), for case tables of millions of rows.
+pub fn write_geoparquet_points(
+    path: &Path,
+    table: &DataFrame,
+    x_col: &str,
+    y_col: &str,
+    crs: Crs,
+) -> Result<()> {
+    let number = |name: &str| -> Result<Float64Chunked> {
+        let column = table
+            .column(name)
+            .and_then(|c| c.cast(&DataType::Float64))
+            .context(|| format!("{}: column {name}", path.display()))?;
+        Ok(column
+            .f64()
+            .context(|| format!("{}: column {name}", path.display()))?
+            .clone())
+    };
+    let (xs, ys) = (number(x_col)?, number(y_col)?);
+    let mut wkb = Vec::with_capacity(table.height());
+    let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for (row, (x, y)) in xs.iter().zip(ys.iter()).enumerate() {
+        let (Some(x), Some(y)) = (x, y) else {
+            return Err(geo_error(
+                path,
+                format!("row {}: no {x_col}/{y_col} for its point", row + 1),
+            ));
+        };
+        min = [min[0].min(x), min[1].min(y)];
+        max = [max[0].max(x), max[1].max(y)];
+        wkb.push(to_wkb(&Geometry::Point(geo::Point::new(x, y))));
+    }
+    // The metadata of the points is that of their bounding box's corners: type Point and the
+    // bbox (an empty table declares no type, which GeoParquet reads as "any").
+    let corners: Vec<Geometry<f64>> = if wkb.is_empty() {
+        Vec::new()
+    } else {
+        vec![
+            Geometry::Point(geo::Point::new(min[0], min[1])),
+            Geometry::Point(geo::Point::new(max[0], max[1])),
+        ]
+    };
+    let geo = metadata(&corners, crs)?;
+    let wkb =
+        BinaryChunked::from_iter_values(GEOMETRY_COLUMN.into(), wkb.iter().map(Vec::as_slice));
+    let mut full = table
+        .hstack(&[wkb.into_series().into_column()])
+        .context(|| format!("{}: adding the geometry column", path.display()))?;
+    grid_core::io::write_atomic(path, |writer| {
+        ParquetWriter::new(writer)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
+                "geo".to_owned(),
+                geo,
+            )])))
+            .finish(&mut full)?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
 /// Reads a GeoParquet file (WKB encoding; any CRS with an EPSG id).
 pub fn read_geoparquet(path: &Path) -> Result<GeoTable> {
     let file = File::open(path).map_err(|source| grid_core::Error::Io {
@@ -195,6 +258,50 @@ mod tests {
     use geo::{point, polygon};
 
     use super::*;
+
+    #[test]
+    fn point_tables_round_trip_with_their_bbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("points.parquet");
+        let table = df!(
+            "id" => ["a", "b", "c"],
+            "x_m" => [454_000.5, 455_000.0, 454_500.0],
+            "y_m" => [3_919_000.0, 3_918_000.25, 3_919_500.0],
+        )
+        .unwrap();
+        write_geoparquet_points(&path, &table, "x_m", "y_m", Crs::cgcs2000_gk_cm120()).unwrap();
+        let back = read_geoparquet(&path).unwrap();
+        assert_eq!(back.crs, Crs::cgcs2000_gk_cm120());
+        assert_eq!(back.table.get_column_names(), ["id", "x_m", "y_m"]);
+        assert_eq!(
+            back.geometries[0],
+            Some(Geometry::Point(geo::Point::new(454_000.5, 3_919_000.0)))
+        );
+        let file = File::open(&path).unwrap();
+        let meta = ParquetReader::new(file).get_metadata().unwrap().clone();
+        let text = meta
+            .key_value_metadata()
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|k| k.key == "geo")
+            .unwrap()
+            .value
+            .clone()
+            .unwrap();
+        let geo: Value = serde_json::from_str(&text).unwrap();
+        let column = &geo["columns"]["geometry"];
+        assert_eq!(column["geometry_types"], json!(["Point"]));
+        assert_eq!(
+            column["bbox"],
+            json!([454_000.5, 3_918_000.25, 455_000.0, 3_919_500.0])
+        );
+        // A row without a coordinate is an error naming it.
+        let gap = df!("x_m" => [Some(1.0), None], "y_m" => [Some(1.0), Some(2.0)]).unwrap();
+        let error = write_geoparquet_points(&path, &gap, "x_m", "y_m", Crs::cgcs2000_gk_cm120())
+            .unwrap_err();
+        assert!(error.to_string().contains("row 2"), "{error}");
+    }
 
     #[test]
     fn round_trips_with_crs_and_metadata() {

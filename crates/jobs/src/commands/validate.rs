@@ -136,8 +136,15 @@ pub fn validate_file(request: &Request<'_>) -> Result<Report> {
         request.out.join("cases.parquet"),
         request.out.join("rejected.parquet"),
     );
-    write_table(&mut out.clean, &clean_path)
-        .with_context(|| format!("writing {}", clean_path.display()))?;
+    // GeoParquet: each case's point in the working CRS (the x_m/y_m columns).
+    grid_analytics::geoparquet::write_geoparquet_points(
+        &clean_path,
+        &out.clean,
+        grid_analytics::case_schema::X_M,
+        grid_analytics::case_schema::Y_M,
+        request.options.working_crs,
+    )
+    .with_context(|| format!("writing {}", clean_path.display()))?;
     write_table(&mut out.rejected, &rejected_path)
         .with_context(|| format!("writing {}", rejected_path.display()))?;
     let counts: std::collections::BTreeMap<String, u64> = count_by_reason(&out.rejections)
