@@ -43,13 +43,15 @@ impl Progress {
     pub fn start(&self, index: usize, name: &'static str, what: &str) -> StageBar {
         match &self.bars {
             Some(bars) => {
-                let bar = bars.add(ProgressBar::new_spinner());
-                bar.set_style(
-                    ProgressStyle::with_template("{spinner} [{prefix}] {msg} {elapsed}")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                );
-                bar.set_prefix(format!("{index}/{}", self.total));
-                bar.set_message(format!("{name}: {what}"));
+                // Styled and labelled before it is added, so it never shows half-made.
+                let bar = ProgressBar::new_spinner()
+                    .with_style(
+                        ProgressStyle::with_template("{spinner} [{prefix}] {msg} {elapsed}")
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    )
+                    .with_prefix(format!("{index}/{}", self.total))
+                    .with_message(format!("{name}: {what}"));
+                let bar = bars.add(bar);
                 bar.enable_steady_tick(Duration::from_millis(120));
                 StageBar {
                     bar: Some(bar),
