@@ -31,6 +31,7 @@ fn bench(c: &mut Criterion) {
     });
     let cases = simulate(&input, &config).unwrap().cases;
     let options = ValidateOptions {
+        cutoff: None,
         catalog: &catalog,
         calendar: &calendar,
         grids: Some(&grids),

@@ -39,6 +39,13 @@ pub enum Error {
         source: polars::error::PolarsError,
     },
 
+    /// Every feature has the same value: a local statistic cannot single any out (a quiet
+    /// measure, e.g. no open overdue case anywhere).
+    #[error(
+        "values: every feature has the same value: the variance is zero, so no feature can stand out"
+    )]
+    ZeroVariance,
+
     /// An option of an analysis with a value it cannot use.
     #[error("{option}: {message}")]
     InvalidOption {

@@ -35,9 +35,14 @@ pub struct ValidateOptions<'a> {
     pub working_crs: Crs,
     /// CRS of rows without a `crs` value.
     pub default_crs: Crs,
-    /// The moment of validation: later times are rejected, and it is the cut-off for
-    /// `open_overdue`.
+    /// The moment of validation: later times are rejected (they cannot have happened yet), and
+    /// without a `cutoff` it is the cut-off for `open_overdue`.
     pub now: NaiveDateTime,
+    /// An "as of" cut-off before `now` (the nightly job's midnight): cases reported after it are
+    /// left out (counted in [`ValidatedCases::after_cutoff`], not rejected: they belong to the
+    /// next run) and later lifecycle times are taken as not yet happened (null), so the table
+    /// shows the city as it stood at the cut-off. `None`: the cut-off is `now`.
+    pub cutoff: Option<NaiveDateTime>,
 }
 
 /// The outcome of [`validate_cases`].
@@ -51,6 +56,8 @@ pub struct ValidatedCases {
     pub rejected: DataFrame,
     /// The same rejections as values, in row order.
     pub rejections: Vec<Rejection>,
+    /// Valid rows reported after [`ValidateOptions::cutoff`], left out of `clean`.
+    pub after_cutoff: usize,
 }
 
 type Problem = (String, RejectReason, String);
@@ -186,6 +193,7 @@ fn validate_in_slices(
         all.clean.vstack_mut(&part.clean).context(context)?;
         all.rejected.vstack_mut(&part.rejected).context(context)?;
         all.rejections.extend(part.rejections);
+        all.after_cutoff += part.after_cutoff;
         first += rows.min(n - first);
     }
     all.clean.rechunk_mut();
@@ -562,13 +570,56 @@ fn validate_slice(
         .context(context)?;
     columns.extend(extra);
     let clean = DataFrame::new_infer_height(columns).context(context)?;
-    let clean = derive_lifecycle(&clean, options.calendar, options.catalog, options.now)?;
+    let (clean, after_cutoff) = match options.cutoff {
+        Some(cutoff) => as_of(clean, cutoff).context(context)?,
+        None => (clean, 0),
+    };
+    let cutoff = options.cutoff.unwrap_or(options.now);
+    let clean = derive_lifecycle(&clean, options.calendar, options.catalog, cutoff)?;
     let rejected = crate::convert::rejected_table(raw, &!&mask, &rejections).context(context)?;
     Ok(ValidatedCases {
         clean,
         rejected,
         rejections,
+        after_cutoff,
     })
+}
+
+/// The table as it stood at `cutoff`: rows reported later left out (their number returned), and
+/// lifecycle times after it set to null.
+fn as_of(clean: DataFrame, cutoff: NaiveDateTime) -> PolarsResult<(DataFrame, usize)> {
+    let limit = cutoff.and_utc().timestamp_millis();
+    let millis = |df: &DataFrame, name: &str| -> PolarsResult<Int64Chunked> {
+        Ok(df.column(name)?.cast(&DataType::Int64)?.i64()?.clone())
+    };
+    let reported = millis(&clean, cs::REPORTED_AT)?;
+    let keep: BooleanChunked = reported
+        .iter()
+        .map(|t| Some(t.is_none_or(|t| t <= limit)))
+        .collect();
+    let after = keep.iter().filter(|k| *k == Some(false)).count();
+    let mut clean = if after > 0 {
+        clean.filter(&keep)?
+    } else {
+        clean
+    };
+    for name in LIFECYCLE.into_iter().chain([cs::VOIDED_AT]) {
+        if name == cs::REPORTED_AT || clean.column(name).is_err() {
+            continue;
+        }
+        let dtype = clean.column(name)?.dtype().clone();
+        let times = millis(&clean, name)?;
+        if times.iter().flatten().all(|t| t <= limit) {
+            continue;
+        }
+        let capped: Int64Chunked = times
+            .iter()
+            .map(|t| t.filter(|t| *t <= limit))
+            .collect::<Int64Chunked>()
+            .with_name(name.into());
+        clean.replace(name, capped.into_series().cast(&dtype)?.into_column())?;
+    }
+    Ok((clean, after))
 }
 
 #[cfg(test)]
@@ -609,6 +660,7 @@ mod tests {
         let catalog = ClassCatalog::bundled().unwrap();
         let index = grids();
         let options = ValidateOptions {
+            cutoff: None,
             catalog: &catalog,
             calendar: &calendar,
             grids: Some(&index),

@@ -439,8 +439,11 @@ impl Config {
                 self.grids.cell_size_m
             ));
         }
-        if self.hotspots.days == 0 {
-            return Err("hotspots.days = 0: expected at least 1".to_owned());
+        if !(1..=36_500).contains(&self.hotspots.days) {
+            return Err(format!(
+                "hotspots.days = {}: expected 1 to 36500 days",
+                self.hotspots.days
+            ));
         }
         if self.hotspots.measures.is_empty() {
             return Err("hotspots.measures = []: name at least one measure".to_owned());
@@ -461,11 +464,49 @@ impl Config {
                 self.forecast.choose
             ));
         }
+        let models = self.forecast.models.trim();
+        let list = match models.strip_prefix("auto:") {
+            Some(list) => Some(list),
+            None if models == "auto" => None,
+            None => Some(models),
+        };
+        if let Some(list) = list {
+            for name in list.split(',') {
+                check::<grid_analytics::forecast::Model>("forecast.models", name.trim())?;
+            }
+            // The risk map shows one forecast per grid: one model, or the choice among several.
+            if !models.starts_with("auto")
+                && list.split(',').count() > 1
+                && self.forecast.unit == "grid"
+                && self.forecast.group == "all"
+            {
+                return Err(format!(
+                    "forecast.models = {models:?}: the grid risk map needs one forecast per grid: \
+                     give one model, or auto:{list} to choose among them"
+                ));
+            }
+        }
         if self.forecast.horizon == 0 {
             return Err("forecast.horizon = 0: expected at least 1".to_owned());
         }
         if self.forecast.windows == 0 {
             return Err("forecast.windows = 0: expected at least 1".to_owned());
+        }
+        if self.cases.path.is_some() && self.grids.path.is_none() && self.grids.boundary.is_none() {
+            return Err(
+                "[grids]: a city's own case table needs its grids: give path (ready-made unit \
+                 grids) or boundary (to generate them); only the simulated sample city uses the \
+                 bundled grids"
+                    .to_owned(),
+            );
+        }
+        if self.grids.path.is_none()
+            && self.grids.boundary.is_none()
+            && (self.grids.communities.is_some() || self.grids.districts.is_some())
+        {
+            return Err(
+                "[grids]: communities and districts go with boundary (or give path)".to_owned(),
+            );
         }
         if let Some(period) = &self.assessment.period {
             check::<Period>("assessment.period", period)?;
@@ -477,6 +518,42 @@ impl Config {
                 "maps.width_px/height_px = {}×{}: expected 200 to 8000 pixels",
                 self.maps.width_px, self.maps.height_px
             ));
+        }
+        Ok(())
+    }
+
+    /// Every configured input file or folder must exist: an error names the key.
+    pub fn check_paths(&self) -> Result<(), String> {
+        let files = [
+            ("cases.path", self.cases.path.as_ref()),
+            ("grids.path", self.grids.path.as_ref()),
+            ("grids.boundary", self.grids.boundary.as_ref()),
+            ("grids.communities", self.grids.communities.as_ref()),
+            ("grids.districts", self.grids.districts.as_ref()),
+            ("components.path", self.components.path.as_ref()),
+            ("assessment.scoring", self.assessment.scoring.as_ref()),
+            ("assessment.inspection", self.assessment.inspection.as_ref()),
+            ("maps.font", self.maps.font.as_ref()),
+        ];
+        for (key, path) in files {
+            if let Some(path) = path
+                && !path.is_file()
+            {
+                return Err(format!(
+                    "{key} = {:?}: no such file",
+                    path.display().to_string()
+                ));
+            }
+        }
+        if let Some(data) = &self.city.data {
+            for sub in ["codes", "calendar"] {
+                if !data.join(sub).is_dir() {
+                    return Err(format!(
+                        "city.data = {:?}: no {sub}/ folder in it",
+                        data.display().to_string()
+                    ));
+                }
+            }
         }
         Ok(())
     }

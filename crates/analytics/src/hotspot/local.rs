@@ -157,12 +157,7 @@ fn check_values(x: &[f64], w: &SpatialWeights) -> Result<()> {
 }
 
 fn zero_variance() -> Error {
-    Error::InvalidOption {
-        option: "values",
-        message:
-            "every feature has the same value: the variance is zero, so no feature can stand out"
-                .to_owned(),
-    }
+    Error::ZeroVariance
 }
 
 /// Getis-Ord local statistics with the variance that is exact for any weights (ArcGIS's form;

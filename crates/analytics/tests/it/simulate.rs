@@ -82,6 +82,7 @@ fn validated() -> &'static ValidatedCases {
     static VALIDATED: OnceLock<ValidatedCases> = OnceLock::new();
     VALIDATED.get_or_init(|| {
         let options = ValidateOptions {
+            cutoff: None,
             catalog: catalog(),
             calendar: calendar(),
             grids: Some(city()),

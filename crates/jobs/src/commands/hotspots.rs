@@ -232,7 +232,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         tolerance: args.tolerance_m,
     };
     let result = analyse_layer(&values, &geometries, h3_cells.as_deref(), &options)
-        .map_err(|e| input(anyhow::anyhow!("{name}: {e}")))?;
+        .map_err(|e| input(anyhow::Error::new(e).context(name.clone())))?;
     for warning in &result.warnings {
         warn!("{name}: {warning}");
     }

@@ -42,6 +42,10 @@ pub struct Args {
     /// open_overdue.
     #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
     now: Option<String>,
+    /// An "as of" cut-off before --now (the nightly job's midnight): cases reported after it are
+    /// left out and counted (not rejected), later lifecycle times are taken as not yet happened.
+    #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+    cutoff: Option<String>,
     /// Data folder with codes/ and calendar/.
     #[arg(long, default_value = "data", value_name = "DIR")]
     data: PathBuf,
@@ -61,6 +65,21 @@ pub fn run(args: &Args) -> Result<Outcome> {
             .ok_or_else(|| input(anyhow::anyhow!("--now {text:?}: expected YYYY-MM-DD HH:MM")))?,
         None => chrono::Local::now().naive_local(),
     };
+    let cutoff = match &args.cutoff {
+        Some(text) => Some(parse_time(text).ok_or_else(|| {
+            input(anyhow::anyhow!(
+                "--cutoff {text:?}: expected YYYY-MM-DD HH:MM"
+            ))
+        })?),
+        None => None,
+    };
+    if let Some(c) = cutoff
+        && c > now
+    {
+        return Err(input(anyhow::anyhow!(
+            "--cutoff {c} is after --now {now}: the cut-off cannot be later than the clock"
+        )));
+    }
     let catalog = load_codes(&args.data)?;
     let calendar = load_calendar(&args.data)?;
     let grid_path = args.grid.clone().or(config.cases.grid.clone());
@@ -81,6 +100,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
         cases: &args.cases,
         config: &config,
         options: ValidateOptions {
+            cutoff,
             catalog: &catalog,
             calendar: &calendar,
             grids: grids.as_ref(),
@@ -157,13 +177,21 @@ pub fn validate_file(request: &Request<'_>) -> Result<Report> {
         "valid": out.clean.height(),
         "rejected": out.rejections.len(),
         "rejected_by_reason": &counts,
-        "now": request.options.now.to_string(),
+        "after_cutoff": out.after_cutoff,
+        "now": request.options.cutoff.unwrap_or(request.options.now).to_string(),
     });
     let summary_path = request.out.join("summary.json");
     grid_core::io::write_atomic(&summary_path, |w| {
         Ok(serde_json::to_writer_pretty(w, &summary)?)
     })
     .with_context(|| format!("writing {}", summary_path.display()))?;
+    if out.after_cutoff > 0 {
+        info!(
+            "{name}: {} valid cases reported after the cut-off {} left for the next run",
+            out.after_cutoff,
+            request.options.cutoff.unwrap_or(request.options.now)
+        );
+    }
     info!(
         "{} of {} cases valid -> {}",
         out.clean.height(),

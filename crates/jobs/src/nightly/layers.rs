@@ -58,21 +58,42 @@ pub fn risk_class(rank: usize, n: usize, mean: f64) -> usize {
 /// One grid of the risk layer: code, mean, upper bound, model, polygon.
 struct RiskRow(String, f64, Option<f64>, String, Geometry<f64>);
 
-/// Joins the first forecast step per grid (`forecast.parquet`, series ids = grid codes) to the
-/// grid polygons and writes `forecast_risk.parquet` and `.geojson`: grid_code, period start,
-/// model, mean, interval bounds, rank (1 = highest) and the risk class. Grids without a series
-/// (no case in the history) are forecast 0. Returns the rows written.
-pub fn forecast_risk(forecast: &Path, grids: &Path, out: &Path) -> Result<usize> {
+/// The `period_start` of a risk layer (its first row's).
+pub fn risk_period_start(layer: &Path) -> Result<String> {
+    let table = read_layer(layer).with_context(|| format!("reading {}", layer.display()))?;
+    let column = table
+        .table
+        .column("period_start")?
+        .cast(&DataType::String)?;
+    Ok(column.str()?.get(0).unwrap_or("").to_owned())
+}
+
+/// Joins each grid's forecast for the first period that starts on or after `from` (the next
+/// period after the cut-off; the first period forecast when none does) from `forecast.parquet`
+/// (series ids = grid codes) to the grid polygons, and writes `forecast_risk.parquet` and
+/// `.geojson`: grid_code, period start, model, mean, upper interval bound, rank (1 = highest)
+/// and the risk class. Grids without a series (no case in the history) are forecast 0. Returns
+/// the rows written.
+pub fn forecast_risk(
+    forecast: &Path,
+    grids: &Path,
+    from: chrono::NaiveDate,
+    out: &Path,
+) -> Result<usize> {
     let table = read_table(forecast).with_context(|| format!("reading {}", forecast.display()))?;
     let first = table
         .column("ds")?
         .as_materialized_series()
         .cast(&DataType::String)?;
     let first = first.str()?;
+    // Periods as ISO dates: text order is date order.
+    let from = from.to_string();
     let start = first
         .iter()
         .flatten()
+        .filter(|d| d.get(..10).unwrap_or(d) >= from.as_str())
         .min()
+        .or_else(|| first.iter().flatten().min())
         .map(str::to_owned)
         .context("the forecast table is empty")?;
     let ids = table.column("unique_id")?.str()?.clone();

@@ -85,7 +85,10 @@ struct Plan {
     config_path: Option<PathBuf>,
     data: PathBuf,
     working: Crs,
+    /// The cut-off: the city as it stood at this moment.
     now: NaiveDateTime,
+    /// The end of the run's day (at least the cut-off): times after it cannot have happened.
+    clock: NaiveDateTime,
     /// First day after the analysis window (cases reported before it count).
     to: NaiveDate,
     /// The simulated sample, when no case table is configured.
@@ -157,6 +160,14 @@ fn plan(args: &Args) -> Result<Plan> {
                 .map_or("arguments".to_owned(), |p| p.display().to_string())
         ))
     })?;
+    config.check_paths().map_err(|e| {
+        input(anyhow::anyhow!(
+            "{}: {e}",
+            args.config
+                .as_ref()
+                .map_or("arguments".to_owned(), |p| p.display().to_string())
+        ))
+    })?;
     let data = config
         .city
         .data
@@ -195,7 +206,14 @@ fn plan(args: &Args) -> Result<Plan> {
             .as_ref()
             .map(|_| out_sample.join("components.parquet"))
     });
+    // The end of today by the run's clock: a time after it cannot have happened. (The end of
+    // the day, not the moment, so that runs on the same day write the same rejected rows.)
+    let clock = (chrono::Local::now().date_naive() + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .context("the end of today")?
+        .max(now);
     Ok(Plan {
+        clock,
         working: config.cases.working_crs,
         config_path: args.config.clone(),
         data,
@@ -410,10 +428,14 @@ fn validate_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             dir.join("grids.parquet"),
         ],
         params: json!({
+            "path": plan.cases.display().to_string(),
             "columns": plan.config.cases.columns,
             "crs": plan.config.cases.crs.to_string(),
             "working_crs": plan.working_arg(),
             "now": plan.now.to_string(),
+            // Times after the run's clock are rejected as future ones: a run on another day
+            // may judge them differently.
+            "clock_day": plan.clock.date().to_string(),
         }),
         reuse: true,
     };
@@ -422,13 +444,15 @@ fn validate_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
         let catalog = load_codes(&plan.data)?;
         let calendar = load_calendar(&plan.data)?;
         runner.record_command(format!(
-            "citygrid validate --cases {}{} --grid {} --now \"{}\" --out {}",
+            "citygrid validate --cases {}{} --data {} --grid {} --now \"{}\" --cutoff \"{}\" --out {}",
             plan.cases.display(),
             plan.config_path
                 .as_ref()
                 .map(|c| format!(" --config {}", c.display()))
                 .unwrap_or_default(),
+            plan.data.display(),
             dir.join("grids.parquet").display(),
+            plan.clock.format("%Y-%m-%d %H:%M"),
             plan.now.format("%Y-%m-%d %H:%M"),
             dir.display()
         ));
@@ -441,7 +465,8 @@ fn validate_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
                 grids: Some(&grids),
                 working_crs: plan.working,
                 default_crs: plan.config.cases.crs,
-                now: plan.now,
+                now: plan.clock,
+                cutoff: Some(plan.now),
             },
             out: &dir,
         })?;
@@ -620,11 +645,40 @@ fn hotspots_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             if h.fdr {
                 args.push("--fdr".into());
             }
-            runner.citygrid(args)?;
-            layers::geojson_beside(&out)?;
+            match runner.citygrid(args) {
+                Ok(_) => {
+                    layers::geojson_beside(&out)?;
+                }
+                // A quiet measure (the same value in every grid, e.g. no open overdue case
+                // anywhere) has no hot spot to map: said, not a failure of the night.
+                Err(e) if is_zero_variance(&e) => {
+                    tracing::warn!(
+                        "hotspots: {measure} is the same in every grid from {from} to {}: no hot spot map for it",
+                        plan.to
+                    );
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(Done::default())
     })
+}
+
+/// Whether an error is Gi*'s "every feature has the same value", also inside an input error.
+fn is_zero_variance(error: &anyhow::Error) -> bool {
+    let zero = |chain: anyhow::Chain<'_>| {
+        chain.into_iter().any(|c| {
+            matches!(
+                c.downcast_ref::<grid_analytics::Error>(),
+                Some(grid_analytics::Error::ZeroVariance)
+            )
+        })
+    };
+    zero(error.chain())
+        || error.chain().any(|c| {
+            c.downcast_ref::<crate::exit::InputError>()
+                .is_some_and(|inner| zero(inner.0.chain()))
+        })
 }
 
 /// Stage 6: emerging hot spots over the whole history.
@@ -723,6 +777,7 @@ fn forecast_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             layers::forecast_risk(
                 &out,
                 &dir.join("grids.parquet"),
+                plan.to,
                 &dir.join("forecast_risk.parquet"),
             )?;
         } else {
@@ -780,6 +835,8 @@ fn maps_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             "from": from.to_string(),
             "period": period,
             "measures": h.measures,
+            "emerging_step": plan.config.emerging.step,
+            "forecast_freq": plan.config.forecast.freq,
             "working_crs": plan.working_arg(),
         }),
         reuse: true,
@@ -832,12 +889,13 @@ fn maps_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
         }
         let layer = dir.join("forecast_risk.parquet");
         if layer.is_file() {
+            let start = layers::risk_period_start(&layer)?;
             pictures::risk_map(
                 &frame,
                 &layer,
                 &match plan.config.forecast.freq.as_str() {
-                    "day" => format!("{} 当天 · the day {}", plan.to, plan.to),
-                    _ => format!("{} 起一周 · the week from {}", plan.to, plan.to),
+                    "day" => format!("{start} 当天 · the day {start}"),
+                    _ => format!("{start} 起一周 · the week from {start}"),
                 },
                 plan.working,
                 &out.join("forecast_risk.png"),

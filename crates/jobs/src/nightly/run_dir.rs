@@ -39,6 +39,19 @@ impl RunDir {
                 out.display()
             ))
         })?;
+        // A run killed between moving the earlier folder of its date aside and renaming its own
+        // into place left `.<date>.old` and no `<date>`: that is the last good output, put back.
+        for entry in std::fs::read_dir(out).with_context(|| format!("listing {}", out.display()))? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if let Some(date) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".old"))
+                && !out.join(date).exists()
+            {
+                tracing::warn!("restoring {} (an interrupted run had moved it aside)", date);
+                std::fs::rename(&path, out.join(date))
+                    .with_context(|| format!("restoring {}", path.display()))?;
+            }
+        }
         for entry in std::fs::read_dir(out).with_context(|| format!("listing {}", out.display()))? {
             let path = entry?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -153,6 +166,25 @@ mod tests {
         let next = RunDir::begin(dir.path(), "2025-12-31").unwrap();
         assert!(!next.tmp.join("half.parquet").exists());
         assert_eq!(next.previous, Some(good));
+    }
+
+    #[test]
+    fn a_run_killed_while_swapping_folders_gets_the_last_good_one_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = RunDir::begin(dir.path(), "2025-12-31").unwrap();
+        std::fs::write(run.tmp.join("manifest.json"), "good").unwrap();
+        let good = run.finish().unwrap();
+        // The state a kill between finish()'s two renames leaves.
+        let aside = dir.path().join(".2025-12-31.old");
+        std::fs::rename(&good, &aside).unwrap();
+        std::fs::create_dir(dir.path().join(".2025-12-31.partial")).unwrap();
+        let next = RunDir::begin(dir.path(), "2025-12-31").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(good.join("manifest.json")).unwrap(),
+            "good"
+        );
+        assert_eq!(next.previous, Some(good));
+        assert!(!aside.exists());
     }
 
     #[test]

@@ -159,10 +159,29 @@ impl Runner {
         };
         bar.finish(status, seconds);
         let commands = if status == SKIPPED {
+            // As this run would have written them: the earlier run's folder replaced by this one.
+            let earlier = self
+                .run
+                .previous
+                .as_ref()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+            let now = self.run.final_dir().display().to_string();
             self.previous
                 .as_ref()
                 .and_then(|m| m.stage(stage.name))
-                .map(|r| r.commands.clone())
+                .map(|r| {
+                    r.commands
+                        .iter()
+                        .map(|c| {
+                            if earlier.is_empty() {
+                                c.clone()
+                            } else {
+                                c.replace(&earlier, &now)
+                            }
+                        })
+                        .collect()
+                })
                 .unwrap_or_default()
         } else {
             std::mem::take(&mut self.commands)

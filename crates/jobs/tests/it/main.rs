@@ -30,7 +30,9 @@ pub fn citygrid_threads(args: &[&str], threads: Option<usize>) -> Output {
         .current_dir(repo_root())
         .env("NO_COLOR", "1");
     if let Some(n) = threads {
-        command.env("RAYON_NUM_THREADS", n.to_string());
+        command
+            .env("RAYON_NUM_THREADS", n.to_string())
+            .env("POLARS_MAX_THREADS", n.to_string());
     }
     command.output().unwrap()
 }

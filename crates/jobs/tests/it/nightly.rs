@@ -11,6 +11,11 @@ use super::{citygrid, citygrid_threads, path_str, repo_root, stderr, stdout};
 /// A small city: a 2 × 2 km street, its simulated history and a config for it. Returns the
 /// config file.
 fn small_city(dir: &Path, extra: &str) -> PathBuf {
+    small_city_with(dir, "", extra)
+}
+
+/// [`small_city`] with more `[hotspots]` settings.
+fn small_city_with(dir: &Path, hotspots: &str, extra: &str) -> PathBuf {
     let boundary = dir.join("street.geojson");
     std::fs::write(&boundary, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"371102001"},"geometry":{"type":"Polygon","coordinates":[[[119.50,35.40],[119.522,35.40],[119.522,35.418],[119.50,35.418],[119.50,35.40]]]}}]}"#).unwrap();
     let sim = dir.join("sim");
@@ -57,11 +62,13 @@ path = "sim/components.parquet"
 
 [hotspots]
 permutations = 99
+{hotspots}
 
 [forecast]
 windows = 2
 {extra}"#,
-            data = path_str(&repo_root().join("data"))
+            data = path_str(&repo_root().join("data")),
+            hotspots = hotspots,
         ),
     )
     .unwrap();
@@ -395,6 +402,10 @@ fn bad_configuration_names_the_key() {
         ("[assessment]\nperiod = \"2025-Q5\"\n", "assessment.period"),
         ("[city]\nnow = \"tomorrow\"\n", "city.now"),
         ("[cases.columns]\ncase_no = \"id\"\n", "case_no"),
+        ("[hotspots]\ndays = 100000000\n", "hotspots.days"),
+        ("[forecast]\nmodels = \"Naive,Foo\"\n", "forecast.models"),
+        ("[forecast]\nmodels = \"Naive,SESOpt\"\n", "forecast.models"),
+        ("[cases]\npath = \"bad.toml\"\n", "[grids]"),
     ] {
         let config = dir.path().join("bad.toml");
         std::fs::write(&config, text).unwrap();
@@ -424,8 +435,20 @@ fn bad_input_names_the_stage_and_the_file() {
     let run = nightly(&config, &out, &["--cases", "no/such/cases.csv"]);
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     let message = stderr(&run);
-    assert!(message.contains("stage ingest failed"), "{message}");
+    assert!(message.contains("cases.path"), "{message}");
     assert!(message.contains("no/such/cases.csv"), "{message}");
+    // A boundary that is not there: the key is named, before any stage runs.
+    let config = small_city(dir.path(), "");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "boundary = \"street.geojson\"",
+        "boundary = \"streets.geojson\"",
+    );
+    std::fs::write(&config, text).unwrap();
+    let run = nightly(&config, &out, &[]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    let message = stderr(&run);
+    assert!(message.contains("grids.boundary"), "{message}");
+    assert!(message.contains("streets.geojson"), "{message}");
     assert!(!out.join("latest").exists(), "no run finished");
 }
 
@@ -443,4 +466,35 @@ fn quiet_prints_nothing() {
     ]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert!(stdout(&run).is_empty(), "{}", stdout(&run));
+}
+
+#[test]
+fn a_quiet_measure_is_said_and_the_night_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // Cases reported on New Year's Eve that are overdue by midnight: none, in every grid.
+    let config = small_city_with(dir.path(), "days = 1\nmeasures = [\"open_overdue\"]\n", "");
+    let out = dir.path().join("out");
+    let run = nightly(&config, &out, &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("open_overdue is the same in every grid"),
+        "{}",
+        stderr(&run)
+    );
+    let folder = out.join("2026-01-01");
+    assert!(!folder.join("hotspots_open_overdue.parquet").exists());
+    assert!(!folder.join("maps/hotspots_open_overdue.png").exists());
+    assert!(folder.join("maps/emerging.png").exists());
+    // The risk map is of the first week starting on or after the cut-off.
+    let risk = grid_analytics::grid_io::read_layer(&folder.join("forecast_risk.parquet")).unwrap();
+    let start = risk
+        .table
+        .column("period_start")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_owned();
+    assert!(start.as_str() >= "2026-01-01", "{start}");
 }

@@ -114,3 +114,88 @@ fn config_errors_name_the_key() {
         assert!(stderr(&run).contains(needle), "{text}: {}", stderr(&run));
     }
 }
+
+/// With `--cutoff`, the table is the city as it stood then: a case closed after the cut-off is
+/// open (and, past its due time, open overdue) at it; a case reported after it is left for the
+/// next run and counted, not rejected; a time after `--now` is still a future-time defect.
+#[test]
+fn a_cutoff_shows_the_city_as_it_stood() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases.csv");
+    fs::write(
+        &cases,
+        "case_id,source,kind,class_code,reported_at,lon,lat,dispatched_at,disposed_at,closed_at\n\
+         B1,supervisor,event,0505,2024-10-08 09:00,119.5323,35.4161,2024-10-08 09:10,2024-10-31 16:00,2024-11-01 09:00\n\
+         B2,supervisor,event,0505,2024-10-31 23:30,119.5323,35.4161,2024-10-31 23:40,2024-11-01 08:00,\n\
+         B3,supervisor,event,0505,2024-11-01 08:00,119.5323,35.4161,,,\n\
+         B4,supervisor,event,0505,2024-10-30 10:00,119.5323,35.4161,2024-10-30 11:00,2099-01-01 10:00,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("v");
+    let run = citygrid(&[
+        "validate",
+        "--cases",
+        path_str(&cases),
+        "--now",
+        "2024-11-01 10:00",
+        "--cutoff",
+        "2024-11-01 00:00",
+        "--out",
+        path_str(&out),
+    ]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("row 4, field \"disposed_at\": future_time"),
+        "{err}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["after_cutoff"], 1, "{summary}");
+    assert_eq!(summary["rejected"], 1, "{summary}");
+    assert_eq!(summary["now"], "2024-11-01 00:00:00", "{summary}");
+    let clean = read_table(&out.join("cases.parquet")).unwrap();
+    let ids: Vec<&str> = clean
+        .column("case_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(ids, ["B1", "B2"]);
+    let null = |name: &str| -> Vec<bool> {
+        clean
+            .column(name)
+            .unwrap()
+            .is_null()
+            .iter()
+            .map(|v| v == Some(true))
+            .collect()
+    };
+    // B1 was disposed before the cut-off and closed after it; B2 disposed after it.
+    assert_eq!(null("closed_at"), [true, true]);
+    assert_eq!(null("disposed_at"), [false, true]);
+    // B2, dispatched 20 minutes before the cut-off, is open but not yet overdue at it.
+    let open_overdue: Vec<Option<bool>> = clean
+        .column("open_overdue")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(open_overdue[1], Some(false));
+    // A cut-off after the clock is refused.
+    let run = citygrid(&[
+        "validate",
+        "--cases",
+        path_str(&cases),
+        "--now",
+        "2024-11-01 00:00",
+        "--cutoff",
+        "2024-11-02 00:00",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+}
