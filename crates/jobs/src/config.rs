@@ -433,6 +433,13 @@ impl Config {
         if self.cases.sample_cases == 0 {
             return Err("cases.sample_cases = 0: expected at least 1".to_owned());
         }
+        if self.cases.working_crs.is_geographic().unwrap_or(false) {
+            return Err(format!(
+                "cases.working_crs = \"{}\": a projected CRS in metres is needed (grids, \
+                 areas and distances), e.g. EPSG:4549",
+                self.cases.working_crs
+            ));
+        }
         if !(self.grids.cell_size_m.is_finite() && self.grids.cell_size_m > 0.0) {
             return Err(format!(
                 "grids.cell_size_m = {}: expected a positive number of metres",
@@ -628,6 +635,7 @@ mod tests {
             ),
             ("[grids]\ncell_size_m = -5\n", "grids.cell_size_m"),
             ("[maps]\nwidth_px = 20\n", "maps.width_px"),
+            ("[cases]\nworking_crs = \"wgs84\"\n", "cases.working_crs"),
         ] {
             let config: Config = toml::from_str(text).unwrap();
             let error = config.check().unwrap_err();

@@ -339,6 +339,9 @@ fn ingest_stage(
         if let Some(sim) = &plan.sample {
             let dir = out.join("sample");
             if !sample_is_current(&dir, sim) {
+                // Its record goes first, so a simulation killed half-way is never taken as
+                // current later.
+                let _ = std::fs::remove_file(dir.join("simulation.json"));
                 let grids = read_run_grids(runner, plan)?;
                 let catalog = load_codes(&plan.data)?;
                 let calendar = load_calendar(&plan.data)?;
