@@ -78,6 +78,10 @@ pub struct CityConfig {
     /// The folder with the code tables (`codes/`) and the work calendar (`calendar/`).
     /// Default: the bundled `data/`.
     pub data: Option<PathBuf>,
+    /// The city's offset from UTC in hours (China: 8): case times are local times, and the
+    /// default cut-off is the city's midnight whatever the server's time zone.
+    #[serde(default = "default_utc_offset_h")]
+    pub utc_offset_h: f64,
     /// Cut-off of the run ("YYYY-MM-DD HH:MM"): open cases are judged at this time and nothing
     /// reported later is read. Default: now (for the simulated sample: the end of its history).
     pub now: Option<String>,
@@ -235,6 +239,9 @@ fn default_name_zh() -> String {
 fn default_name_en() -> String {
     "Rizhao".to_owned()
 }
+fn default_utc_offset_h() -> f64 {
+    8.0
+}
 fn default_sample_cases() -> u64 {
     grid_analytics::simulate::SimulationConfig::default().cases
 }
@@ -302,6 +309,7 @@ impl Default for CityConfig {
             name_zh: default_name_zh(),
             name_en: default_name_en(),
             data: None,
+            utc_offset_h: default_utc_offset_h(),
             now: None,
         }
     }
@@ -429,6 +437,14 @@ impl Config {
             && grid_analytics::validate::parse_time(now).is_none()
         {
             return Err(format!("city.now = {now:?}: expected \"YYYY-MM-DD HH:MM\""));
+        }
+        if !(-12.0..=14.0).contains(&self.city.utc_offset_h)
+            || (self.city.utc_offset_h * 4.0).fract() != 0.0
+        {
+            return Err(format!(
+                "city.utc_offset_h = {}: expected hours from -12 to 14, in quarter hours (China: 8)",
+                self.city.utc_offset_h
+            ));
         }
         if self.cases.sample_cases == 0 {
             return Err("cases.sample_cases = 0: expected at least 1".to_owned());
@@ -636,6 +652,7 @@ mod tests {
             ("[grids]\ncell_size_m = -5\n", "grids.cell_size_m"),
             ("[maps]\nwidth_px = 20\n", "maps.width_px"),
             ("[cases]\nworking_crs = \"wgs84\"\n", "cases.working_crs"),
+            ("[city]\nutc_offset_h = 15\n", "city.utc_offset_h"),
         ] {
             let config: Config = toml::from_str(text).unwrap();
             let error = config.check().unwrap_err();

@@ -185,8 +185,8 @@ fn plan(args: &Args) -> Result<Plan> {
             .with_year(sim.start.year() + sim.years as i32)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .context("the simulated history's end")?,
-        (None, None) => chrono::Local::now()
-            .date_naive()
+        (None, None) => city_now(&config)
+            .date()
             .and_hms_opt(0, 0, 0)
             .context("today 00:00")?,
     };
@@ -208,7 +208,7 @@ fn plan(args: &Args) -> Result<Plan> {
     });
     // The end of today by the run's clock: a time after it cannot have happened. (The end of
     // the day, not the moment, so that runs on the same day write the same rejected rows.)
-    let clock = (chrono::Local::now().date_naive() + Duration::days(1))
+    let clock = (city_now(&config).date() + Duration::days(1))
         .and_hms_opt(0, 0, 0)
         .context("the end of today")?
         .max(now);
@@ -224,6 +224,12 @@ fn plan(args: &Args) -> Result<Plan> {
         components,
         config,
     })
+}
+
+/// The city's wall-clock time now (UTC plus `[city] utc_offset_h`), whatever the server's
+/// time zone: case times are the city's local times.
+fn city_now(config: &Config) -> NaiveDateTime {
+    chrono::Utc::now().naive_utc() + Duration::minutes((config.city.utc_offset_h * 60.0) as i64)
 }
 
 impl Plan {
