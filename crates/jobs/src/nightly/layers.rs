@@ -33,6 +33,33 @@ pub fn geojson_beside(parquet: &Path) -> Result<std::path::PathBuf> {
     Ok(out)
 }
 
+/// Writes `<stem>.parquet` (GeoParquet in `working`) beside a GeoJSON layer `<stem>.geojson`.
+pub fn geoparquet_beside(geojson: &Path, working: Crs) -> Result<std::path::PathBuf> {
+    let layer = read_layer(geojson).with_context(|| format!("reading {}", geojson.display()))?;
+    let out = geojson.with_extension("parquet");
+    let keep: Vec<bool> = layer.geometries.iter().map(Option::is_some).collect();
+    let table = layer
+        .table
+        .filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
+    let to_working = grid_core::Transformer::new(layer.crs, working)?;
+    let geometries = layer
+        .geometries
+        .iter()
+        .flatten()
+        .map(|g| to_working.transform_geometry(g))
+        .collect::<grid_core::Result<Vec<_>>>()?;
+    write_geo_table(
+        &out,
+        &table,
+        geometries.iter(),
+        working,
+        working,
+        "a GeoParquet layer",
+    )
+    .with_context(|| format!("writing {}", out.display()))?;
+    Ok(out)
+}
+
 /// Risk classes of next step's forecast, from the highest: the top 1 %, 1–5 %, 5–10 % and
 /// 10–25 % of grids by forecast (grids forecast at 0 are never above "low").
 pub const RISK_CLASSES: [(&str, &str, f64); 5] = [

@@ -316,6 +316,7 @@ fn grids_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             Some(path) => district_outlines(path, plan.working, &outlines)?,
             None => grid_district_outlines(&layer, plan.working, &outlines)?,
         }
+        layers::geoparquet_beside(&outlines, plan.working)?;
         Ok(Done::default())
     })
 }

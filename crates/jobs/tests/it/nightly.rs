@@ -179,6 +179,7 @@ fn runs_every_stage_on_a_small_city_and_writes_every_output() {
     // GeoJSON layers are WGS84 without a crs member; GeoParquet layers carry 1.1 metadata.
     for layer in [
         "grids",
+        "districts",
         "hotspots_count",
         "hotspots_open_overdue",
         "emerging",
