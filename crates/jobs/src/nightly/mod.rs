@@ -404,7 +404,7 @@ fn ingest_stage(
                 .map(|p| ("inspection", p)),
         );
         for (role, path) in roles {
-            let (sha256, bytes) = checksum(&path).map_err(input)?;
+            let (sha256, bytes) = runner.checksum(&path).map_err(input)?;
             inputs.push(InputFile {
                 role: role.to_owned(),
                 path: path.display().to_string(),

@@ -62,7 +62,7 @@ pub struct Runner {
     pub rejected: BTreeMap<String, BTreeMap<String, u64>>,
     /// The equivalent commands of the stage running now.
     commands: Vec<String>,
-    sums: HashMap<PathBuf, String>,
+    sums: HashMap<PathBuf, (String, u64)>,
     /// The executable's checksum, read once at the start (a rebuild during the run replaces
     /// the file); when it cannot be read, a value no later run matches.
     build: String,
@@ -94,12 +94,13 @@ impl Runner {
         self.run.tmp.clone()
     }
 
-    /// A file's SHA-256 (computed once per run).
-    pub fn checksum(&mut self, path: &Path) -> Result<String> {
+    /// A file's (or folder's) SHA-256 and size, computed once per run: the inputs the ingest
+    /// stage hashes are not hashed again for the stages' keys.
+    pub fn checksum(&mut self, path: &Path) -> Result<(String, u64)> {
         if let Some(sum) = self.sums.get(path) {
             return Ok(sum.clone());
         }
-        let (sum, _) = checksum(path)?;
+        let sum = checksum(path)?;
         self.sums.insert(path.to_owned(), sum.clone());
         Ok(sum)
     }
@@ -254,7 +255,7 @@ impl Runner {
     fn key(&mut self, stage: &Stage) -> Result<String> {
         let mut sums = Vec::new();
         for path in &stage.inputs {
-            sums.push(self.checksum(path)?);
+            sums.push(self.checksum(path)?.0);
         }
         let text = json!({
             "stage": stage.name,
