@@ -1,0 +1,31 @@
+//! The private native module `citygrid._citygrid` behind the typed Python package `citygrid`.
+//!
+//! Every function here converts its arguments, calls grid-core or grid-analytics, and converts
+//! the result back; no analysis happens in this crate. Tables cross as polars DataFrames (Arrow
+//! memory, through pyo3-polars); errors become the exception classes of [`errors`].
+//!
+//! Built by maturin only (`pip install ./crates/python`, `scripts/test-python.sh`), never by
+//! plain `cargo build`: see the comment in this crate's `Cargo.toml`.
+//!
+//! | Python | Rust |
+//! |---|---|
+//! | `convert_points` | `grid_analytics::convert::convert_table` |
+//! | `CitygridError`, `InputError`, `InternalError` | `grid_core::Error`, `grid_analytics::Error` |
+//! | `GRID_CODE`, … (`citygrid.schema`) | `grid_analytics::schema` |
+
+mod convert;
+mod errors;
+mod schema;
+
+use pyo3::prelude::*;
+
+/// The native module. Its public names are listed in `python/citygrid/_citygrid.pyi`, and a
+/// test checks that the two agree.
+#[pymodule]
+fn _citygrid(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    schema::register(m)?;
+    m.add_function(wrap_pyfunction!(convert::convert_points, m)?)?;
+    Ok(())
+}
