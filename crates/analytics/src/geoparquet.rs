@@ -95,22 +95,7 @@ pub fn write_geoparquet(
     }
     let geo = metadata(geometries, crs)?;
     let wkb: Vec<Vec<u8>> = geometries.iter().map(to_wkb).collect();
-    let wkb =
-        BinaryChunked::from_iter_values(GEOMETRY_COLUMN.into(), wkb.iter().map(Vec::as_slice));
-    let mut full = table
-        .hstack(&[wkb.into_series().into_column()])
-        .context(|| format!("{}: adding the geometry column", path.display()))?;
-    grid_core::io::write_atomic(path, |writer| {
-        ParquetWriter::new(writer)
-            .with_compression(ParquetCompression::Zstd(None))
-            .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
-                "geo".to_owned(),
-                geo,
-            )])))
-            .finish(&mut full)?;
-        Ok(())
-    })?;
-    Ok(())
+    write_with_wkb(path, table, &wkb, geo)
 }
 
 /// Writes a table of points as GeoParquet, the points from two of its number columns (in
@@ -158,6 +143,12 @@ pub fn write_geoparquet_points(
         ]
     };
     let geo = metadata(&corners, crs)?;
+    write_with_wkb(path, table, &wkb, geo)
+}
+
+/// Writes `table` plus the `geometry` column of `wkb` (one per row) with the `geo` metadata,
+/// atomically: the one writer of every GeoParquet file.
+fn write_with_wkb(path: &Path, table: &DataFrame, wkb: &[Vec<u8>], geo: String) -> Result<()> {
     let wkb =
         BinaryChunked::from_iter_values(GEOMETRY_COLUMN.into(), wkb.iter().map(Vec::as_slice));
     let mut full = table

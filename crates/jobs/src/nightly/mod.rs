@@ -38,7 +38,7 @@ use crate::exit::{Outcome, input};
 use manifest::{InputFile, MANIFEST_VERSION, Manifest, OutputFile, checksum};
 use progress::Progress;
 use run_dir::RunDir;
-use runner::{Done, Runner, Stage, files};
+use runner::{Runner, Stage, files};
 
 /// Arguments of `citygrid nightly`.
 #[derive(Debug, clap::Args)]
@@ -307,7 +307,7 @@ fn grids_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
                 ));
                 build_grids(&source, &builder, plan.working)?.0
             }
-            (None, None) => unreachable_config()?,
+            (None, None) => no_grid_source()?,
         };
         write_grids(&layer, &dir.join("grids.parquet"), plan.working)?;
         write_grids(&layer, &dir.join("grids.geojson"), Crs::wgs84())?;
@@ -317,11 +317,11 @@ fn grids_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             None => grid_district_outlines(&layer, plan.working, &outlines)?,
         }
         layers::geoparquet_beside(&outlines, plan.working)?;
-        Ok(Done::default())
+        Ok(())
     })
 }
 
-fn unreachable_config<T>() -> Result<T> {
+fn no_grid_source<T>() -> Result<T> {
     Err(input(anyhow::anyhow!(
         "[grids]: give path (ready-made grids) or boundary (to generate them)"
     )))
@@ -413,7 +413,7 @@ fn ingest_stage(
                 rows: None,
             });
         }
-        Ok(Done::default())
+        Ok(())
     })
 }
 
@@ -489,7 +489,7 @@ fn validate_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
                 dir.join("rejected.parquet").display()
             )));
         }
-        Ok(Done::default())
+        Ok(())
     })
 }
 
@@ -571,7 +571,7 @@ fn assign_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
                 components.len()
             );
         }
-        Ok(Done::default())
+        Ok(())
     })
 }
 
@@ -669,11 +669,13 @@ fn hotspots_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
                 Err(e) => return Err(e),
             }
         }
-        Ok(Done::default())
+        Ok(())
     })
 }
 
-/// Whether an error is Gi*'s "every feature has the same value", also inside an input error.
+/// Whether an error is Gi*'s "every feature has the same value", also inside an input error
+/// (whose wrapped error keeps its own chain: `exit::InputError` prints it whole, so it does not
+/// expose it as a source, which would print every cause twice).
 fn is_zero_variance(error: &anyhow::Error) -> bool {
     let zero = |chain: anyhow::Chain<'_>| {
         chain.into_iter().any(|c| {
@@ -723,7 +725,7 @@ fn emerging_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             dir.join("emerging_cube.parquet"),
         ])?;
         layers::geojson_beside(&out)?;
-        Ok(Done::default())
+        Ok(())
     })
 }
 
@@ -794,7 +796,7 @@ fn forecast_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
                 "the forecast risk map needs [forecast] unit = \"grid\" and group = \"all\""
             );
         }
-        Ok(Done::default())
+        Ok(())
     })
 }
 
@@ -920,7 +922,7 @@ fn maps_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
                 &out.join("grades_street.png"),
             )?;
         }
-        Ok(Done::default())
+        Ok(())
     })
 }
 
@@ -971,7 +973,7 @@ fn assess_stage(runner: &mut Runner, plan: &Plan) -> Result<()> {
             args.extend(argv!["--inspection", inspection]);
         }
         runner.citygrid(args)?;
-        Ok(Done::default())
+        Ok(())
     })
 }
 

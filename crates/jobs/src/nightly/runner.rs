@@ -37,13 +37,6 @@ pub struct Stage {
     pub reuse: bool,
 }
 
-/// What a stage body reports beyond the files it wrote (which the runner finds itself).
-#[derive(Debug, Default)]
-pub struct Done {
-    /// Rejected rows by reason that are not in a `*rejected*` table among its outputs.
-    pub rejected: BTreeMap<String, u64>,
-}
-
 /// A reused stage's outputs and rejected rows by reason.
 type Reused = (Vec<String>, BTreeMap<String, u64>);
 
@@ -110,7 +103,7 @@ impl Runner {
     pub fn stage(
         &mut self,
         stage: Stage,
-        body: impl FnOnce(&mut Self) -> Result<Done>,
+        body: impl FnOnce(&mut Self) -> Result<()>,
     ) -> Result<()> {
         self.index += 1;
         let bar = self.progress.start(self.index, stage.name, &stage.what);
@@ -124,17 +117,19 @@ impl Runner {
             }
             self.commands.clear();
             let before = files(&self.run.tmp)?;
-            let mut done = body(self)?;
+            body(self)?;
             let outputs: Vec<String> = files(&self.run.tmp)?
                 .into_iter()
                 .filter(|f| !before.contains(f))
                 .collect();
+            // What a stage rejected is in the `*rejected*` tables among its outputs.
+            let mut rejected = BTreeMap::new();
             for output in outputs.iter().filter(|o| is_rejected_table(o)) {
                 for (reason, n) in count_rejected(&self.run.tmp.join(output))? {
-                    *done.rejected.entry(reason).or_default() += n;
+                    *rejected.entry(reason).or_default() += n;
                 }
             }
-            Ok((key, RAN, outputs, done.rejected))
+            Ok((key, RAN, outputs, rejected))
         });
         let (key, status, outputs, rejected) = match result {
             Ok(r) => r,
