@@ -10,9 +10,11 @@
 //! | Python | Rust |
 //! |---|---|
 //! | `convert_points` | `grid_analytics::convert::convert_table` |
+//! | `assess`, `default_scoring` | `grid_analytics::assess` |
 //! | `CitygridError`, `InputError`, `InternalError` | `grid_core::Error`, `grid_analytics::Error` |
 //! | `GRID_CODE`, … (`citygrid.schema`) | `grid_analytics::schema` |
 
+mod assess;
 mod convert;
 mod errors;
 mod schema;
@@ -27,5 +29,6 @@ fn _citygrid(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     schema::register(m)?;
     m.add_function(wrap_pyfunction!(convert::convert_points, m)?)?;
+    assess::register(m)?;
     Ok(())
 }

@@ -181,7 +181,7 @@ fn map_layer(
     let missing = keep.iter().filter(|k| !**k).count();
     if missing > 0 {
         warnings.push(format!(
-            "the {name} map: {missing} {name} scopes have no shape and are left off the map"
+            "{missing} {name} scopes have no shape and are left off the {name} map"
         ));
     }
     let mask = BooleanChunked::from_slice("keep".into(), &keep);

@@ -13,6 +13,7 @@ raises is a :class:`CitygridError`, carrying the Rust error's message.
 
 | function | what |
 |---|---|
+| :func:`assess`, :func:`default_scoring` | assessment of a period: indicators, scores, grades, ranks, maps |
 | :func:`convert_points` | a table's point columns from one CRS to another (incl. GCJ-02, BD-09) |
 | :func:`read_run` | a nightly run folder: its manifest and its tables |
 | :mod:`citygrid.schema` | the shared column names (``GRID_CODE``, …) |
@@ -20,17 +21,21 @@ raises is a :class:`CitygridError`, carrying the Rust error's message.
 
 from citygrid import schema
 from citygrid._citygrid import CitygridError, InputError, InternalError, __version__
+from citygrid.assess import Assessment, assess, default_scoring
 from citygrid.convert import ConvertResult, convert_points
 from citygrid.run import Run, read_run
 
 __all__ = [
+    "Assessment",
     "CitygridError",
     "ConvertResult",
     "InputError",
     "InternalError",
     "Run",
     "__version__",
+    "assess",
     "convert_points",
+    "default_scoring",
     "read_run",
     "schema",
 ]

@@ -28,3 +28,21 @@ def convert_points(
     y_col: str,
     table: str,
 ) -> tuple[pl.DataFrame, pl.DataFrame]: ...
+
+def assess(
+    cases: pl.DataFrame,
+    period: str,
+    scoring: str | None,
+    scoring_name: str,
+    inspection: pl.DataFrame | None,
+    working_crs: str,
+) -> tuple[
+    str,
+    str,
+    pl.DataFrame,
+    list[tuple[str, pl.DataFrame]],
+    list[tuple[str, tuple[pl.DataFrame, str]]],
+    pl.DataFrame | None,
+    list[str],
+]: ...
+def default_scoring() -> str: ...

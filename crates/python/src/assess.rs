@@ -1,0 +1,103 @@
+//! Assessment of a period: indicators, scores per level and map layers
+//! (`grid_analytics::assess`).
+
+use grid_analytics::assess::{
+    AssessOptions, DEFAULT_CONFIG, Inspection, Period, ScoringConfig, assess as run_assess,
+};
+use grid_core::Crs;
+use pyo3::prelude::*;
+use pyo3_polars::PyDataFrame;
+
+use crate::errors;
+
+/// What `assess` returns to the facade: the period and the previous one (labels), the long
+/// indicators table, the wide scores table per level, the map layer per region level (table
+/// with its WKB `geometry` column, CRS), the rejected inspection rows (when inspection scores
+/// were given) and the warnings.
+type Output = (
+    String,
+    String,
+    PyDataFrame,
+    Vec<(String, PyDataFrame)>,
+    Vec<(String, (PyDataFrame, String))>,
+    Option<PyDataFrame>,
+    Vec<String>,
+);
+
+/// Assesses a validated case table for `period` (`2025`, `2025-Q3`, `2025-07`,
+/// `2025-07-01..2025-10-01`) with the scoring config `scoring` (TOML text; `None`: the
+/// defaults; `scoring_name` names it in errors), optional inspection scores (`scope`, `score`,
+/// optional `level`), and the projected `working_crs` of the cases' `x_m`/`y_m`.
+#[pyfunction]
+#[pyo3(signature = (cases, period, scoring, scoring_name, inspection, working_crs))]
+pub(crate) fn assess(
+    py: Python<'_>,
+    cases: PyDataFrame,
+    period: &str,
+    scoring: Option<&str>,
+    scoring_name: &str,
+    inspection: Option<PyDataFrame>,
+    working_crs: &str,
+) -> PyResult<Output> {
+    let period: Period = period.parse().map_err(errors::analytics)?;
+    let config = match scoring {
+        Some(text) => ScoringConfig::parse(text, scoring_name),
+        None => ScoringConfig::defaults(),
+    }
+    .map_err(errors::analytics)?;
+    let working_crs: Crs = working_crs.parse().map_err(errors::core)?;
+    let cases = cases.0;
+    let inspection = inspection.map(|df| df.0);
+    let (assessment, rejected) = py
+        .detach(|| {
+            let read = inspection
+                .as_ref()
+                .map(|df| {
+                    let scores = Inspection::from_table(df, "inspection")?;
+                    let rejected = scores.rejected_table(df, "inspection")?;
+                    Ok::<_, grid_analytics::Error>((scores.scores, rejected))
+                })
+                .transpose()?;
+            let (scores, rejected) = match read {
+                Some((scores, rejected)) => (scores, Some(rejected)),
+                None => (Default::default(), None),
+            };
+            let options = AssessOptions {
+                period,
+                config,
+                inspection: scores,
+                grids: None,
+                working_crs,
+            };
+            Ok((run_assess(&cases, &options)?, rejected))
+        })
+        .map_err(errors::analytics)?;
+    let mut scores = Vec::with_capacity(assessment.levels.len());
+    let maps = Vec::new();
+    for level in assessment.levels {
+        scores.push((level.level.name().to_owned(), PyDataFrame(level.scores)));
+    }
+    Ok((
+        assessment.period.label,
+        assessment.previous.label,
+        PyDataFrame(assessment.indicators),
+        scores,
+        maps,
+        rejected.map(PyDataFrame),
+        assessment.warnings,
+    ))
+}
+
+/// The default scoring config (TOML), every value a default to verify per city: what
+/// `citygrid assess --print-config` prints.
+#[pyfunction]
+pub(crate) fn default_scoring() -> &'static str {
+    DEFAULT_CONFIG
+}
+
+/// Adds the assessment functions to the module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(assess, m)?)?;
+    m.add_function(wrap_pyfunction!(default_scoring, m)?)?;
+    Ok(())
+}
