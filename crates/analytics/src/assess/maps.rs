@@ -142,3 +142,78 @@ pub fn case_centres(
             .collect(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use geo::{Area, Rect, coord};
+
+    use super::*;
+
+    /// Three 100 m grids in a row: two in community 001 of street 371102001, one in 002.
+    fn layer() -> GeoTable {
+        let square = |x: f64| {
+            Some(Geometry::Polygon(
+                Rect::new(
+                    coord! { x: 500_000.0 + x, y: 3_900_000.0 },
+                    coord! { x: 500_100.0 + x, y: 3_900_100.0 },
+                )
+                .to_polygon(),
+            ))
+        };
+        GeoTable {
+            table: df!(
+                "grid_code" => ["371102001001001", "371102001001002", "371102001002001", "bad"],
+            )
+            .unwrap(),
+            geometries: vec![square(0.0), square(100.0), square(200.0), square(300.0)],
+            crs: Crs::cgcs2000_gk_cm120(),
+        }
+    }
+
+    #[test]
+    fn grids_merge_per_scope() {
+        let grids = GridPolygons::from_layer(&layer(), "grids", Crs::cgcs2000_gk_cm120()).unwrap();
+        // The feature with an invalid code is left out.
+        assert_eq!(grids.len(), 3);
+        let area = |g: &Geometry<f64>| g.unsigned_area().round();
+        let grid = grids.shapes(Level::Grid);
+        assert_eq!(grid.len(), 3);
+        assert_eq!(area(&grid["371102001001002"]), 10_000.0);
+        let community = grids.shapes(Level::Community);
+        assert_eq!(area(&community["371102001001"]), 20_000.0);
+        let street = grids.shapes(Level::Street);
+        let Geometry::MultiPolygon(merged) = &street["371102001"] else {
+            panic!("not a multipolygon");
+        };
+        // One polygon: the union dissolved the shared edges.
+        assert_eq!((merged.0.len(), area(&street["371102001"])), (1, 30_000.0));
+        assert_eq!(grids.shapes(Level::District).len(), 1);
+    }
+
+    #[test]
+    fn a_layer_without_codes_is_an_error() {
+        let mut layer = layer();
+        layer.table = df!("name" => ["a", "b", "c", "d"]).unwrap();
+        let err = GridPolygons::from_layer(&layer, "grids.geojson", Crs::cgcs2000_gk_cm120())
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("grids.geojson: no column \"code\"")
+        );
+    }
+
+    #[test]
+    fn case_centres_are_mean_positions() {
+        let cases = df!(
+            "street_code" => [Some("A"), Some("A"), Some("B"), None],
+            "x_m" => [0.0, 10.0, 5.0, 1.0],
+            "y_m" => [2.0, 4.0, 6.0, 1.0],
+        )
+        .unwrap();
+        let centres = case_centres(&cases, Level::Street).unwrap().unwrap();
+        assert_eq!(centres.len(), 2);
+        assert_eq!(centres["A"], Geometry::Point(Point::new(5.0, 3.0)));
+        let without = cases.drop("x_m").unwrap();
+        assert!(case_centres(&without, Level::Street).unwrap().is_none());
+    }
+}

@@ -198,3 +198,107 @@ fn map_layer(
         crs,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    /// Two cases of two streets in July 2025, the first with a position; no department or
+    /// supervisor column.
+    fn cases() -> DataFrame {
+        let ms = |d: u32| {
+            NaiveDate::from_ymd_opt(2025, 7, d)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .map(|t| t.and_utc().timestamp_millis())
+        };
+        let time = |name: &str, v: [Option<i64>; 2]| {
+            Column::new(name.into(), v)
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+                .unwrap()
+        };
+        DataFrame::new(
+            2,
+            vec![
+                time("reported_at", [ms(1), ms(2)]),
+                time("filed_at", [ms(1), ms(2)]),
+                time("voided_at", [None, None]),
+                time("dispatched_at", [ms(1), ms(2)]),
+                time("due_at", [ms(4), ms(5)]),
+                time("disposed_at", [ms(3), None]),
+                time("closed_at", [ms(3), None]),
+                time("checked_at", [ms(3), None]),
+                Column::new("public_report".into(), [false, false]),
+                Column::new("public_report_verified".into(), [false, false]),
+                Column::new("rework_count".into(), [0u32, 0]),
+                Column::new("street_code".into(), ["371102001", "371102002"]),
+                Column::new("x_m".into(), [Some(500_000.0), None]),
+                Column::new("y_m".into(), [Some(3_900_000.0), None]),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn assesses_the_levels_the_table_has() {
+        let options = AssessOptions::new("2025-07".parse().unwrap()).unwrap();
+        let result = assess(&cases(), &options).unwrap();
+        assert_eq!(result.previous.label, "2025-06");
+        let levels: Vec<Level> = result.levels.iter().map(|l| l.level).collect();
+        assert_eq!(levels, vec![Level::Street]);
+        assert_eq!(
+            result.warnings[..5],
+            [
+                "no district_code column: no district scores",
+                "no community_code column: no community scores",
+                "no grid_code column: no grid scores",
+                "no department column: no department scores",
+                "no supervisor_id column: no supervisor scores",
+            ]
+        );
+        // The second street has no case with a position: scored, but left off the map.
+        assert_eq!(
+            result.warnings[5],
+            "1 street scopes have no shape and are left off the street map"
+        );
+        let street = &result.levels[0];
+        assert_eq!(street.scores.height(), 2);
+        assert_eq!(street.scopes[0].composite, Some(100.0));
+        let map = street.map.as_ref().unwrap();
+        assert_eq!(map.table.height(), 1);
+        assert_eq!(map.crs, Crs::cgcs2000_gk_cm120());
+        assert_eq!(
+            map.geometries,
+            vec![Some(Geometry::Point(geo::Point::new(
+                500_000.0,
+                3_900_000.0
+            )))]
+        );
+        // Long table: six region indicators for each street.
+        assert_eq!(result.indicators.height(), 12);
+    }
+
+    #[test]
+    fn inspection_scores_that_match_nothing_are_a_warning() {
+        let mut options = AssessOptions::new("2025-07".parse().unwrap()).unwrap();
+        options
+            .inspection
+            .insert((Level::Street, "nowhere".into()), 50.0);
+        let result = assess(&cases(), &options).unwrap();
+        assert!(
+            result
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("no inspection score matched"))
+        );
+    }
+
+    #[test]
+    fn a_missing_lifecycle_column_is_an_error() {
+        let options = AssessOptions::new("2025-07".parse().unwrap()).unwrap();
+        let cases = cases().drop("filed_at").unwrap();
+        let err = assess(&cases, &options).unwrap_err();
+        assert!(err.to_string().contains("no column \"filed_at\""), "{err}");
+    }
+}
