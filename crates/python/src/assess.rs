@@ -2,13 +2,18 @@
 //! (`grid_analytics::assess`).
 
 use grid_analytics::assess::{
-    AssessOptions, DEFAULT_CONFIG, Inspection, Period, ScoringConfig, assess as run_assess,
+    AssessOptions, DEFAULT_CONFIG, GridPolygons, Inspection, Period, ScoringConfig,
+    assess as run_assess,
 };
 use grid_core::Crs;
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
 use crate::errors;
+use crate::geo::{layer_from_py, layer_to_py};
+
+/// A layer as it crosses from Python: its table (with a WKB column), CRS and geometry column.
+type PyLayer = (PyDataFrame, String, String);
 
 /// What `assess` returns to the facade: the period and the previous one (labels), the long
 /// indicators table, the wide scores table per level, the map layer per region level (table
@@ -27,9 +32,11 @@ type Output = (
 /// Assesses a validated case table for `period` (`2025`, `2025-Q3`, `2025-07`,
 /// `2025-07-01..2025-10-01`) with the scoring config `scoring` (TOML text; `None`: the
 /// defaults; `scoring_name` names it in errors), optional inspection scores (`scope`, `score`,
-/// optional `level`), and the projected `working_crs` of the cases' `x_m`/`y_m`.
+/// optional `level`), unit grids for polygon maps (a layer with a `code` or `grid_code`
+/// column), and the projected `working_crs` of the cases' `x_m`/`y_m`, in which the grids are
+/// merged and the maps come back.
 #[pyfunction]
-#[pyo3(signature = (cases, period, scoring, scoring_name, inspection, working_crs))]
+#[pyo3(signature = (cases, period, scoring, scoring_name, inspection, grids, working_crs))]
 pub(crate) fn assess(
     py: Python<'_>,
     cases: PyDataFrame,
@@ -37,6 +44,7 @@ pub(crate) fn assess(
     scoring: Option<&str>,
     scoring_name: &str,
     inspection: Option<PyDataFrame>,
+    grids: Option<PyLayer>,
     working_crs: &str,
 ) -> PyResult<Output> {
     let period: Period = period.parse().map_err(errors::analytics)?;
@@ -48,6 +56,9 @@ pub(crate) fn assess(
     let working_crs: Crs = working_crs.parse().map_err(errors::core)?;
     let cases = cases.0;
     let inspection = inspection.map(|df| df.0);
+    let grids = grids
+        .map(|(df, crs, geometry)| layer_from_py(df.0, &crs, &geometry, "grids"))
+        .transpose()?;
     let (assessment, rejected) = py
         .detach(|| {
             let read = inspection
@@ -62,20 +73,30 @@ pub(crate) fn assess(
                 Some((scores, rejected)) => (scores, Some(rejected)),
                 None => (Default::default(), None),
             };
+            let grids = grids
+                .map(|layer| GridPolygons::from_layer(&layer, "grids", working_crs))
+                .transpose()?;
             let options = AssessOptions {
                 period,
                 config,
                 inspection: scores,
-                grids: None,
+                grids,
                 working_crs,
             };
             Ok((run_assess(&cases, &options)?, rejected))
         })
         .map_err(errors::analytics)?;
     let mut scores = Vec::with_capacity(assessment.levels.len());
-    let maps = Vec::new();
+    let mut maps = Vec::new();
     for level in assessment.levels {
-        scores.push((level.level.name().to_owned(), PyDataFrame(level.scores)));
+        let name = level.level.name().to_owned();
+        if let Some(map) = level.map {
+            maps.push((
+                name.clone(),
+                layer_to_py(map.table, &map.geometries, map.crs)?,
+            ));
+        }
+        scores.push((name, PyDataFrame(level.scores)));
     }
     Ok((
         assessment.period.label,

@@ -4,12 +4,15 @@ by hand on a few cases, inspection blending, errors, and the same tables as `cit
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 import citygrid
+from conftest import City
 
 STREET = "371102001"
 
@@ -249,3 +252,79 @@ def test_type_errors() -> None:
         citygrid.assess(hand_cases(), period="2025-07", scoring="", scoring_file="x.toml")
     with pytest.raises(TypeError, match="cases"):
         citygrid.assess([1, 2], period="2025-07")
+
+
+def cli() -> Path | None:
+    """The `citygrid` executable scripts/test built (CITYGRID_BIN), if any."""
+    path = os.environ.get("CITYGRID_BIN")
+    return Path(path) if path and Path(path).is_file() else None
+
+
+def test_default_scoring_is_what_the_command_prints() -> None:
+    binary = cli()
+    if binary is None:
+        pytest.skip("CITYGRID_BIN: no citygrid executable")
+    run = subprocess.run(
+        [str(binary), "assess", "--print-config"], capture_output=True, text=True, check=True
+    )
+    assert run.stdout == citygrid.default_scoring()
+
+
+@pytest.mark.parametrize("with_grids", [True, False])
+def test_the_same_tables_as_the_command(city: City, tmp_path: Path, with_grids: bool) -> None:
+    """`citygrid assess` and citygrid.assess on the small city's validated cases, with
+    inspection scores (one row rejected) blended in at a share of 0.3: equal tables and maps."""
+    binary = cli()
+    if binary is None:
+        pytest.skip("CITYGRID_BIN: no citygrid executable")
+    cases = tmp_path / "cases.parquet"
+    city.validated.cases.write_parquet(cases)
+    grids = tmp_path / "grids.parquet"
+    city.grids.write(grids)
+    scoring = tmp_path / "scoring.toml"
+    scoring.write_text(
+        citygrid.default_scoring().replace("inspection_share = 0.0", "inspection_share = 0.3")
+    )
+    department = city.validated.cases["department"].drop_nulls().sort()[0]
+    inspection = tmp_path / "inspection.csv"
+    inspection.write_text(
+        f"level,scope,score\ndepartment,{department},40\nstreet,371102001,abc\n,371102001,75\n"
+    )
+    out = tmp_path / "out"
+    command = [str(binary), "assess", "--cases", str(cases), "--period", "2025-Q3",
+               "--config", str(scoring), "--inspection", str(inspection), "--out", str(out)]
+    if with_grids:
+        command += ["--grid", str(grids)]
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    # 1: done, with a rejected inspection row.
+    assert run.returncode == 1, run.stderr
+
+    result = citygrid.assess(
+        pl.read_parquet(cases),
+        period="2025-Q3",
+        scoring_file=scoring,
+        inspection=pl.read_csv(inspection, infer_schema=False),
+        grids=citygrid.read_layer(grids) if with_grids else None,
+    )
+    assert result.indicators.equals(pl.read_parquet(out / "indicators.parquet"))
+    levels = ["district", "street", "community", "grid", "department", "supervisor"]
+    assert list(result.scores) == levels
+    for level, table in result.scores.items():
+        assert table.equals(pl.read_parquet(out / f"scores_{level}.parquet")), level
+    # The inspection score is in, blended at 0.3.
+    row = result.scores["department"].filter(pl.col("scope") == department).row(0, named=True)
+    assert row["inspection"] == 40.0
+    assert row["composite"] == pytest.approx(0.7 * row["platform"] + 0.3 * 40)
+    assert result.inspection_rejected is not None
+    assert result.inspection_rejected["row_number"].to_list() == [2]
+    written = pl.read_csv(out / "inspection.rejected.csv")
+    # The command counts lines of the file (the header is line 1), Python rows of the table.
+    assert written["row_number"].to_list() == [3]
+
+    assert list(result.maps) == levels[:4]
+    for level, layer in result.maps.items():
+        file = citygrid.read_layer(out / f"{level}.parquet")
+        assert layer.crs == file.crs == "EPSG:4549"
+        assert layer.df.equals(file.df), level
+        kind = "MultiPolygon" if with_grids else "Point"
+        assert layer.__geo_interface__["features"][0]["geometry"]["type"] == kind

@@ -35,6 +35,7 @@ def assess(
     scoring: str | None,
     scoring_name: str,
     inspection: pl.DataFrame | None,
+    grids: tuple[pl.DataFrame, str, str] | None,
     working_crs: str,
 ) -> tuple[
     str,

@@ -16,6 +16,7 @@ import polars as pl
 
 from citygrid import _citygrid
 from citygrid._tables import as_polars
+from citygrid.geo import GeoTable, as_layer
 
 LEVELS = ("district", "street", "community", "grid", "department", "supervisor")
 """Every level, in the order of the results; a level is assessed when the case table has its
@@ -47,7 +48,7 @@ class Assessment:
     and ``peer_rank`` (competition ranking, 1 = best), ``previous`` (the previous period's
     platform score), ``change`` (platform − previous) and ``drivers`` (the three indicators
     that moved it most, as text: ``on_time_closure_rate -4.20; …``)."""
-    maps: dict[str, Any] = field(repr=False)
+    maps: dict[str, GeoTable] = field(repr=False)
     """The map layer per region level (district, street, community, grid): the rows of
     ``scores`` whose scope has a shape, with the shape in a WKB ``geometry`` column (grid
     polygons or their union per scope with ``grids``, otherwise a point at the mean ``x_m``/
@@ -75,6 +76,7 @@ def assess(
     scoring: str | None = None,
     scoring_file: str | os.PathLike[str] | None = None,
     inspection: Any = None,
+    grids: Any = None,
     working_crs: str = "EPSG:4549",
 ) -> Assessment:
     """Assesses a validated case table for a period: every indicator of every level whose
@@ -98,11 +100,17 @@ def assess(
     with ``scope``, ``score`` (0–100) and an optional ``level`` column (without one, a score
     applies to that code at every level). Unusable rows go to ``inspection_rejected``.
 
-    ``working_crs``: the projected CRS of the cases' ``x_m``/``y_m``.
+    ``grids``: unit grids for polygon maps (a :class:`citygrid.GeoTable` with a ``code`` or
+    ``grid_code`` column, any CRS, or :class:`citygrid.Grids`): each grid's polygon at the grid
+    level, their union per district, street and community. Without them a scope's map shape is
+    the mean ``x_m``/``y_m`` of its cases.
+
+    ``working_crs``: the projected CRS of the cases' ``x_m``/``y_m``, in which the grids are
+    merged and the map layers come back.
 
     Raises :class:`citygrid.InputError` for a bad period, CRS or scoring config (the message
     names the key), an unreadable ``scoring_file``, or a missing column; TypeError if a table
-    is not a table or both ``scoring`` and ``scoring_file`` are given.
+    is not a table, ``grids`` not a layer, or both ``scoring`` and ``scoring_file`` are given.
     """
     frame = as_polars(cases, "cases")
     if scoring is not None and scoring_file is not None:
@@ -116,15 +124,19 @@ def assess(
         except (OSError, UnicodeDecodeError) as error:
             raise _citygrid.InputError(f"reading {path}: {error}") from error
     inspection_frame = None if inspection is None else as_polars(inspection, "inspection")
+    layer = None
+    if grids is not None:
+        g = as_layer(grids, "grids")
+        layer = (g.df, g.crs, g.geometry)
     period_label, previous, indicators, scores, maps, rejected, warnings = _citygrid.assess(
-        frame, period, scoring, name, inspection_frame, working_crs
+        frame, period, scoring, name, inspection_frame, layer, working_crs
     )
     return Assessment(
         period=period_label,
         previous=previous,
         indicators=indicators,
         scores=dict(scores),
-        maps=dict(maps),
+        maps={level: GeoTable(df, crs) for level, (df, crs) in maps},
         inspection_rejected=rejected,
         warnings=tuple(warnings),
     )
