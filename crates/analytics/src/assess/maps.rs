@@ -12,6 +12,7 @@ use super::indicators::Level;
 use crate::case_schema as cs;
 use crate::error::{PolarsContext, Result};
 use crate::geoparquet::GeoTable;
+use crate::grid_io::grid_codes;
 use crate::table_io::require_column;
 
 /// The unit grids of a layer, by code, with their polygons in a projected CRS: the shapes of
@@ -27,15 +28,8 @@ impl GridPolygons {
     /// Features without a valid grid code or without a (multi)polygon are left out. `table`
     /// names the layer in errors; a layer with neither column is an error.
     pub fn from_layer(layer: &GeoTable, table: &str, working: Crs) -> Result<Self> {
-        let codes = match ["code", "grid_code"]
-            .iter()
-            .find_map(|c| layer.table.column(c).ok())
-        {
-            Some(codes) => codes,
-            None => require_column(&layer.table, table, "code")?,
-        };
+        let codes = grid_codes(&layer.table, table)?;
         let context = || format!("{table}: grid codes");
-        let codes = codes.cast(&DataType::String).context(context)?;
         let to_working = Transformer::new(layer.crs, working)?;
         let mut grids = Vec::new();
         for (code, geometry) in codes.str().context(context)?.iter().zip(&layer.geometries) {
@@ -198,7 +192,8 @@ mod tests {
             .unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("grids.geojson: no column \"code\"")
+                .starts_with("grids.geojson: no column \"code (or grid_code)\""),
+            "{err}"
         );
     }
 
