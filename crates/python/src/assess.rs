@@ -30,26 +30,25 @@ type Output = (
 );
 
 /// Assesses a validated case table for `period` (`2025`, `2025-Q3`, `2025-07`,
-/// `2025-07-01..2025-10-01`) with the scoring config `scoring` (TOML text; `None`: the
-/// defaults; `scoring_name` names it in errors), optional inspection scores (`scope`, `score`,
+/// `2025-07-01..2025-10-01`) with the scoring config `scoring` (its TOML text and the name
+/// errors give it; `None`: the defaults), optional inspection scores (`scope`, `score`,
 /// optional `level`), unit grids for polygon maps (a layer with a `code` or `grid_code`
 /// column), and the projected `working_crs` of the cases' `x_m`/`y_m`, in which the grids are
 /// merged and the maps come back.
 #[pyfunction]
-#[pyo3(signature = (cases, period, scoring, scoring_name, inspection, grids, working_crs))]
+#[pyo3(signature = (cases, period, scoring, inspection, grids, working_crs))]
 pub(crate) fn assess(
     py: Python<'_>,
     cases: PyDataFrame,
     period: &str,
-    scoring: Option<&str>,
-    scoring_name: &str,
+    scoring: Option<(String, String)>,
     inspection: Option<PyDataFrame>,
     grids: Option<PyLayer>,
     working_crs: &str,
 ) -> PyResult<Output> {
     let period: Period = period.parse().map_err(errors::analytics)?;
     let config = match scoring {
-        Some(text) => ScoringConfig::parse(text, scoring_name),
+        Some((text, name)) => ScoringConfig::parse(&text, &name),
         None => ScoringConfig::defaults(),
     }
     .map_err(errors::analytics)?;

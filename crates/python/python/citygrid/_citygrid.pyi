@@ -154,8 +154,7 @@ def simulate(
 def assess(
     cases: pl.DataFrame,
     period: str,
-    scoring: str | None,
-    scoring_name: str,
+    scoring: tuple[str, str] | None,
     inspection: pl.DataFrame | None,
     grids: tuple[pl.DataFrame, str, str] | None,
     working_crs: str,

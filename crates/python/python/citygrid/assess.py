@@ -115,12 +115,11 @@ def assess(
     frame = as_polars(cases, "cases")
     if scoring is not None and scoring_file is not None:
         raise TypeError("give scoring (TOML text) or scoring_file (a path), not both")
-    name = "scoring"
+    config = None if scoring is None else (scoring, "scoring")
     if scoring_file is not None:
         path = Path(scoring_file)
-        name = str(path)
         try:
-            scoring = path.read_text(encoding="utf-8")
+            config = (path.read_text(encoding="utf-8"), str(path))
         except (OSError, UnicodeDecodeError) as error:
             raise _citygrid.InputError(f"reading {path}: {error}") from error
     inspection_frame = None if inspection is None else as_polars(inspection, "inspection")
@@ -129,7 +128,7 @@ def assess(
         g = as_layer(grids, "grids")
         layer = (g.df, g.crs, g.geometry)
     period_label, previous, indicators, scores, maps, rejected, warnings = _citygrid.assess(
-        frame, period, scoring, name, inspection_frame, layer, working_crs
+        frame, period, config, inspection_frame, layer, working_crs
     )
     return Assessment(
         period=period_label,
