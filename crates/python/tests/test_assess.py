@@ -218,6 +218,13 @@ def test_default_scoring_parses_and_scores_as_the_default(tmp_path: Path) -> Non
     assert from_file.scores["street"].equals(by_default.scores["street"])
 
 
+NEGATIVE_WEIGHT = """version = 1
+grades = [{ grade = "A", min = 0.0 }]
+[department]
+rework_rate = { weight = -2.0 }
+"""
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -225,8 +232,7 @@ def test_default_scoring_parses_and_scores_as_the_default(tmp_path: Path) -> Non
         ({"period": "July"}, "period"),
         ({"period": "2025-07", "working_crs": "not-a-crs"}, "not-a-crs"),
         (
-            {"period": "2025-07", "scoring": "version = 1\ngrades = [{ grade = \"A\", min = 0.0 }]\n"
-             "[department]\nrework_rate = { weight = -2.0 }\n"},
+            {"period": "2025-07", "scoring": NEGATIVE_WEIGHT},
             "scoring: department.rework_rate.weight",
         ),
         ({"period": "2025-07", "scoring": "version = 1\nno_such_key = 3\n"}, "scoring: line 2"),
@@ -252,6 +258,31 @@ def test_type_errors() -> None:
         citygrid.assess(hand_cases(), period="2025-07", scoring="", scoring_file="x.toml")
     with pytest.raises(TypeError, match="cases"):
         citygrid.assess([1, 2], period="2025-07")
+    with pytest.raises(TypeError, match="grids"):
+        citygrid.assess(hand_cases(), period="2025-07", grids=pl.DataFrame({"code": ["1"]}))
+
+
+def test_grids_without_codes_are_an_input_error(city: City) -> None:
+    layer = city.grids.layer()
+    nameless = citygrid.GeoTable(layer.df.drop("code"), layer.crs)
+    with pytest.raises(citygrid.InputError, match=r'grids: no column "code \(or grid_code\)"'):
+        citygrid.assess(city.validated.cases, period="2025-Q3", grids=nameless)
+
+
+def test_polygon_maps_from_the_grids(city: City) -> None:
+    """With grids (a Grids object here), each region's shape is its grids' union: the street's
+    area is the grids' total area."""
+    result = citygrid.assess(city.validated.cases, period="2025-Q3", grids=city.grids)
+    street = result.maps["street"]
+    assert street.crs == city.grids.crs
+    assert street.df["scope"].to_list() == ["371102001"]
+    assert street.df.columns == [*result.scores["street"].columns, "geometry"]
+    frame = street.to_geopandas()
+    total = city.grids.layer().df["area_m2"].sum()
+    assert frame.geometry.area.sum() == pytest.approx(total, rel=1e-6)
+    grid = result.maps["grid"]
+    assert set(grid.df["scope"]) <= set(city.grids.layer().df["code"])
+    assert grid.__geo_interface__["features"][0]["geometry"]["type"] == "MultiPolygon"
 
 
 def cli() -> Path | None:
