@@ -10,11 +10,13 @@
 //! | Python | Rust |
 //! |---|---|
 //! | `convert_points` | `grid_analytics::convert::convert_table` |
+//! | `forecast`, `forecast_cases` | `grid_analytics::forecast::run_forecasts` |
 //! | `CitygridError`, `InputError`, `InternalError` | `grid_core::Error`, `grid_analytics::Error` |
 //! | `GRID_CODE`, … (`citygrid.schema`) | `grid_analytics::schema` |
 
 mod convert;
 mod errors;
+mod forecast;
 mod schema;
 
 use pyo3::prelude::*;
@@ -27,5 +29,6 @@ fn _citygrid(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     schema::register(m)?;
     m.add_function(wrap_pyfunction!(convert::convert_points, m)?)?;
+    forecast::register(m)?;
     Ok(())
 }

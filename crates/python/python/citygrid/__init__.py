@@ -14,6 +14,7 @@ raises is a :class:`CitygridError`, carrying the Rust error's message.
 | function | what |
 |---|---|
 | :func:`convert_points` | a table's point columns from one CRS to another (incl. GCJ-02, BD-09) |
+| :func:`forecast`, :func:`forecast_cases` | forecasts per series of a long table or of case counts, as ``citygrid forecast`` |
 | :func:`read_run` | a nightly run folder: its manifest and its tables |
 | :mod:`citygrid.schema` | the shared column names (``GRID_CODE``, …) |
 """
@@ -21,16 +22,20 @@ raises is a :class:`CitygridError`, carrying the Rust error's message.
 from citygrid import schema
 from citygrid._citygrid import CitygridError, InputError, InternalError, __version__
 from citygrid.convert import ConvertResult, convert_points
+from citygrid.forecasts import ForecastResult, forecast, forecast_cases
 from citygrid.run import Run, read_run
 
 __all__ = [
     "CitygridError",
     "ConvertResult",
+    "ForecastResult",
     "InputError",
     "InternalError",
     "Run",
     "__version__",
     "convert_points",
+    "forecast",
+    "forecast_cases",
     "read_run",
     "schema",
 ]

@@ -1,6 +1,6 @@
 # Stubs of the private native module (crates/python/src). tests/test_stubs.py checks that the
 # names and parameters here match the built module.
-from typing import Final
+from typing import Any, Final
 
 import polars as pl
 
@@ -28,3 +28,23 @@ def convert_points(
     y_col: str,
     table: str,
 ) -> tuple[pl.DataFrame, pl.DataFrame]: ...
+
+# The tables of a forecast run: forecasts, metrics, places, rejected rows, warnings, notes.
+_ForecastTables = tuple[
+    pl.DataFrame, pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame, list[str], list[str]
+]
+
+def forecast(
+    df: pl.DataFrame,
+    id_col: str,
+    time_col: str,
+    value_col: str,
+    settings: dict[str, Any],
+) -> _ForecastTables: ...
+def forecast_cases(
+    df: pl.DataFrame,
+    unit: str,
+    group: str,
+    filter: dict[str, Any],
+    settings: dict[str, Any],
+) -> _ForecastTables: ...
