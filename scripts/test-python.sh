@@ -22,17 +22,70 @@ venv="${CITYGRID_PY_TEST_VENV:-$HOME/.cache/citygrid/venv-python}"
 export CARGO_TARGET_DIR="${CITYGRID_PY_TARGET_DIR:-$HOME/.cache/citygrid/target-python}"
 export MATURIN_PEP517_ARGS="${MATURIN_PEP517_ARGS:---profile dev}"
 
-# Exact pins for the build and the tests, dependencies included (polars' runtime embeds the same
-# Rust polars line as the workspace's polars 0.55).
+# Exact pins for the build, the tests and the example notebook, dependencies included (`pip
+# freeze` of maturin, polars, pytest, pyarrow, geopandas, matplotlib, nbclient, nbformat and
+# ipykernel). polars' runtime embeds the same Rust polars line as the workspace's polars 0.55;
+# pyarrow, geopandas and matplotlib are what analysts pair the package with, and the tests
+# check the hand-over to each.
 requirements="\
+asttokens==3.0.2
+attrs==26.1.0
+certifi==2026.10.19.post1
+comm==0.2.3
+contourpy==1.3.3
+cycler==0.12.1
+debugpy==1.8.22
+executing==2.3.0
+fastjsonschema==2.22.3
+fonttools==4.68.0
+geopandas==1.2.0
+iniconfig==2.3.1
+ipykernel==7.4.0
+ipython==9.18.1
+ipython_pygments_lexers==1.1.1
+jedi==0.20.1
+jsonschema==4.26.0
+jsonschema-specifications==2025.9.1
+jupyter_client==8.10.0
+jupyter_core==5.9.1
+kiwisolver==1.5.1
+matplotlib==3.11.2
+matplotlib-inline==0.2.2
 maturin==1.16.0
+nbclient==0.11.0
+nbformat==5.11.1
+nest-asyncio2==1.7.4
+numpy==2.4.6
+packaging==26.4
+pandas==3.1.1
+parso==0.8.7
+pexpect==4.9.0
+pillow==13.0.0
+platformdirs==4.14.8
+pluggy==1.7.0
 polars==2.1.0
 polars-runtime-32==2.1.0
+prompt_toolkit==3.0.53
+psutil==7.2.2
+ptyprocess==0.7.0
+pure_eval==0.2.4
+pyarrow==26.0.1
+Pygments==2.21.0
+pyogrio==0.13.0
+pyparsing==3.3.3
+pyproj==3.7.2
 pytest==9.2.0
-iniconfig==2.3.1
-packaging==26.4
-pluggy==1.7.0
-Pygments==2.21.0"
+python-dateutil==4.0.0
+pyzmq==27.3.0
+referencing==0.37.0
+rpds-py==2026.9.1
+shapely==2.2.0
+stack-data==0.6.3
+tornado==6.6.1
+traitlets==5.16.1
+typing_extensions==4.16.0
+tzdata==2026.6
+wcwidth==0.9.4"
 
 python="${CITYGRID_PYTHON:-$(command -v python3.11 || command -v python3)}"
 stamp="$venv/.citygrid-requirements"

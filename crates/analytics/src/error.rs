@@ -66,6 +66,17 @@ pub enum Error {
         message: String,
     },
 
+    /// An error with what it happened in (a file or table name) in front of its message. The
+    /// field is not a `source`: the message already holds the inner one, and a chain printer
+    /// would print it twice.
+    #[error("{what}: {inner}")]
+    Within {
+        /// The file or table.
+        what: String,
+        /// The error.
+        inner: Box<Error>,
+    },
+
     /// A GeoJSON file that is not valid GeoJSON or not a FeatureCollection.
     #[error("{}: {message}", path.display())]
     GeoJson {
@@ -74,6 +85,25 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+impl Error {
+    /// This error inside `what` (usually a file or table name): its message becomes
+    /// `what: message`, and [`Error::inner`] gives the error back for classification.
+    pub fn within(self, what: impl Into<String>) -> Self {
+        Self::Within {
+            what: what.into(),
+            inner: Box::new(self),
+        }
+    }
+
+    /// The error under any [`Error::Within`] layers.
+    pub fn inner(&self) -> &Self {
+        match self {
+            Self::Within { inner, .. } => inner.inner(),
+            other => other,
+        }
+    }
 }
 
 /// Shorthand for results in grid-analytics.

@@ -3,17 +3,39 @@
 
 use std::path::Path;
 
-use geo::Geometry;
+use geo::{BooleanOps, Geometry, MultiPolygon};
 use geojson::{FeatureCollection, JsonObject};
-use grid_core::grid::{GridLayer, properties};
+use grid_core::grid::{AreaReport, GridBuilder, GridLayer, properties, read_division_areas};
 use grid_core::rejection::Rejection;
 use grid_core::{Crs, Transformer};
+use grid_core::{DivisionCode, DivisionLevel};
 use polars::prelude::*;
 use serde_json::Value;
 
 use crate::error::{Error, PolarsContext, Result};
 use crate::geoparquet::{read_geoparquet, write_geoparquet};
 use crate::table_io::FileFormat;
+
+/// The grid codes of a layer's table: its `code` column, or `grid_code`, as text (one per
+/// feature, in order). `name` names the layer in the error when it has neither.
+pub fn grid_codes(table: &DataFrame, name: &str) -> Result<Column> {
+    let column = [properties::CODE, properties::CODE_ALIAS]
+        .iter()
+        .find_map(|c| table.column(c).ok())
+        .ok_or_else(|| Error::MissingColumn {
+            table: name.to_owned(),
+            column: "code (or grid_code)".to_owned(),
+            available: table
+                .get_column_names()
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    column
+        .cast(&DataType::String)
+        .context(|| format!("{name}: grid codes as text"))
+}
 
 /// Reads a grid layer from GeoJSON or GeoParquet (any CRS) into the projected `working` CRS.
 /// Rows that cannot be grids come back as rejections.
@@ -33,6 +55,107 @@ pub fn read_grids(path: &Path, working: Crs) -> Result<(GridLayer, Vec<Rejection
     }
 }
 
+/// Where generated grids come from: boundary polygons, optionally with a community layer.
+#[derive(Clone, Copy, Debug)]
+pub struct GridSource<'a> {
+    /// Boundary polygons (GeoJSON, coded by `code` or `adcode`).
+    pub boundary: &'a Path,
+    /// Community polygons (GeoJSON), tiled inside the boundary's divisions.
+    pub communities: Option<&'a Path>,
+    /// Code for a single uncoded boundary feature.
+    pub division_code: Option<&'a DivisionCode>,
+}
+
+/// Reads the areas to tile and generates coded grids from them in the projected `crs`: the
+/// boundary's divisions, or with communities, the communities that lie within them, clipped to
+/// the boundary's outline. Returns the layer and what happened in each area.
+pub fn build_grids(
+    source: &GridSource<'_>,
+    builder: &GridBuilder,
+    crs: Crs,
+) -> Result<(GridLayer, Vec<AreaReport>)> {
+    let boundary = read_division_areas(source.boundary, crs, source.division_code)?;
+    let areas = match source.communities {
+        None => boundary,
+        Some(path) => {
+            let outline = boundary
+                .iter()
+                .fold(MultiPolygon::new(vec![]), |acc, (_, p)| acc.union(p));
+            let mut communities = read_division_areas(path, crs, None)?;
+            // The communities of the boundary's divisions, by code; clipped to its outline.
+            let before = communities.len();
+            communities.retain(|(code, _)| boundary.iter().any(|(b, _)| code.is_within(b)));
+            let invalid = |message: String| Error::InvalidOption {
+                option: "communities",
+                message: format!("{}: {message}", path.display()),
+            };
+            if communities.is_empty() {
+                return Err(invalid(format!(
+                    "none of its {before} communities lies within the boundary's divisions ({})",
+                    boundary
+                        .iter()
+                        .map(|(b, _)| b.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            for (code, shape) in &mut communities {
+                if code.level() != DivisionLevel::Community {
+                    return Err(invalid(format!("{code} is not a 12-digit community code")));
+                }
+                *shape = shape.intersection(&outline);
+            }
+            communities.retain(|(_, shape)| !shape.0.is_empty());
+            communities
+        }
+    };
+    Ok(builder.build(crs, &areas)?)
+}
+
+/// The attribute table of a grid layer, one row per grid in layer order: `code`,
+/// `community_code`, `street_code`, `district_code`, `area_m2`, `valid_from`, `valid_to`
+/// (dates), `land_use`, `class`.
+pub fn grid_table(layer: &GridLayer) -> Result<DataFrame> {
+    let grids = layer.grids();
+    let text = |f: &dyn Fn(&grid_core::UnitGrid) -> Option<String>| -> Vec<Option<String>> {
+        grids.iter().map(f).collect()
+    };
+    let dates = |f: &dyn Fn(&grid_core::UnitGrid) -> Option<chrono::NaiveDate>| -> Column {
+        let days: Vec<Option<i32>> = grids
+            .iter()
+            .map(|g| f(g).map(|d| (d - chrono::NaiveDate::default()).num_days() as i32))
+            .collect();
+        Column::new("".into(), days)
+    };
+    let context = || "the grid table".to_owned();
+    let date_column =
+        |name: &str, c: Column| c.cast(&DataType::Date).map(|c| c.with_name(name.into()));
+    DataFrame::new_infer_height(vec![
+        Column::new(properties::CODE.into(), text(&|g| Some(g.code.to_string()))),
+        Column::new(
+            properties::COMMUNITY.into(),
+            text(&|g| Some(g.community().to_string())),
+        ),
+        Column::new(
+            properties::STREET.into(),
+            text(&|g| Some(g.street().to_string())),
+        ),
+        Column::new(
+            properties::DISTRICT.into(),
+            text(&|g| Some(g.district().to_string())),
+        ),
+        Column::new(
+            properties::AREA_M2.into(),
+            grids.iter().map(|g| g.area_m2).collect::<Vec<_>>(),
+        ),
+        date_column(properties::VALID_FROM, dates(&|g| g.valid_from)).context(context)?,
+        date_column(properties::VALID_TO, dates(&|g| g.valid_to)).context(context)?,
+        Column::new(properties::LAND_USE.into(), text(&|g| g.land_use.clone())),
+        Column::new(properties::CLASS.into(), text(&|g| g.class.clone())),
+    ])
+    .context(context)
+}
+
 /// Writes a grid layer as GeoJSON (always WGS84, RFC 7946) or GeoParquet (in `crs`, named in
 /// the metadata), atomically.
 pub fn write_grids(layer: &GridLayer, path: &Path, crs: Crs) -> Result<()> {
@@ -47,43 +170,7 @@ pub fn write_grids(layer: &GridLayer, path: &Path, crs: Crs) -> Result<()> {
                     transformer.transform_geometry(&Geometry::MultiPolygon(g.geometry.clone()))
                 })
                 .collect::<grid_core::Result<Vec<_>>>()?;
-            let text = |f: &dyn Fn(&grid_core::UnitGrid) -> Option<String>| -> Vec<Option<String>> {
-                grids.iter().map(f).collect()
-            };
-            let dates = |f: &dyn Fn(&grid_core::UnitGrid) -> Option<chrono::NaiveDate>| -> Column {
-                let days: Vec<Option<i32>> = grids
-                    .iter()
-                    .map(|g| f(g).map(|d| (d - chrono::NaiveDate::default()).num_days() as i32))
-                    .collect();
-                Column::new("".into(), days)
-            };
-            let context = || format!("writing {}", path.display());
-            let date_column =
-                |name: &str, c: Column| c.cast(&DataType::Date).map(|c| c.with_name(name.into()));
-            let table = DataFrame::new_infer_height(vec![
-                Column::new(properties::CODE.into(), text(&|g| Some(g.code.to_string()))),
-                Column::new(
-                    properties::COMMUNITY.into(),
-                    text(&|g| Some(g.community().to_string())),
-                ),
-                Column::new(
-                    properties::STREET.into(),
-                    text(&|g| Some(g.street().to_string())),
-                ),
-                Column::new(
-                    properties::DISTRICT.into(),
-                    text(&|g| Some(g.district().to_string())),
-                ),
-                Column::new(
-                    properties::AREA_M2.into(),
-                    grids.iter().map(|g| g.area_m2).collect::<Vec<_>>(),
-                ),
-                date_column(properties::VALID_FROM, dates(&|g| g.valid_from)).context(context)?,
-                date_column(properties::VALID_TO, dates(&|g| g.valid_to)).context(context)?,
-                Column::new(properties::LAND_USE.into(), text(&|g| g.land_use.clone())),
-                Column::new(properties::CLASS.into(), text(&|g| g.class.clone())),
-            ])
-            .context(context)?;
+            let table = grid_table(layer)?;
             write_geoparquet(path, &table, &geometries, crs)
         }
         FileFormat::Csv => Err(Error::UnsupportedFormat {
@@ -157,19 +244,16 @@ pub fn read_components(
     }
 }
 
-/// Writes a component layer as GeoJSON (WGS84) or GeoParquet (in `crs`), atomically, with the
-/// code, class, attributes and status as columns.
-pub fn write_components(
-    layer: &grid_core::component::ComponentLayer,
-    path: &Path,
-    crs: Crs,
-) -> Result<()> {
+/// The attribute table of a component layer, one row per component in layer order: `code`,
+/// `class_code`, `name`, `department`, `owner`, `maintainer`, `status`, `initial_date`,
+/// `change_date` (dates as ISO text).
+pub fn component_table(layer: &grid_core::component::ComponentLayer) -> PolarsResult<DataFrame> {
     use grid_core::component::{Component, properties as p};
     let list = layer.components();
     let text = |f: &dyn Fn(&Component) -> Option<String>| -> Vec<Option<String>> {
         list.iter().map(f).collect()
     };
-    let table = DataFrame::new_infer_height(vec![
+    DataFrame::new_infer_height(vec![
         Column::new(p::CODE.into(), text(&|c| Some(c.code.to_string()))),
         Column::new(
             "class_code".into(),
@@ -189,7 +273,17 @@ pub fn write_components(
             text(&|c| c.change_date.map(|d| d.to_string())),
         ),
     ])
-    .context(|| format!("writing {}", path.display()))?;
+}
+
+/// Writes a component layer as GeoJSON (WGS84) or GeoParquet (in `crs`), atomically, with the
+/// code, class, attributes and status as columns.
+pub fn write_components(
+    layer: &grid_core::component::ComponentLayer,
+    path: &Path,
+    crs: Crs,
+) -> Result<()> {
+    let table = component_table(layer).context(|| format!("writing {}", path.display()))?;
+    let list = layer.components();
     let geometries = list.iter().map(|c| &c.geometry);
     write_geo_table(
         path,

@@ -1,15 +1,20 @@
 //! # grid-analytics
 //!
-//! Tables of city-management data and the analyses over them, built on polars and rayon. This
-//! foundation release holds the table I/O and the coordinate conversion of point tables; case
-//! ingestion, hotspots, forecasts and assessment scores arrive in later modules.
+//! Tables of city-management data and the analyses over them, built on polars and rayon. The
+//! `citygrid` command and the Python bindings are thin layers over these modules.
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`schema`] | the column names every table shares |
-//! | [`table_io`] | CSV and Parquet tables by file extension, written atomically |
+//! | [`schema`], [`case_schema`] | the column names every table shares; the case table's columns |
+//! | [`table_io`], [`geoparquet`], [`grid_io`] | tables, GeoParquet and grid/component layers by file extension, written atomically |
 //! | [`assign`] | point tables → unit grid, community, street and district codes |
+//! | [`components`] | point tables → their nearest components, or those within a distance |
 //! | [`convert`] | point tables and GeoJSON layers between any two [`grid_core::Crs`], rejected rows kept |
+//! | [`validate`], [`lifecycle`] | raw case tables → validated cases with due times and lifecycle flags |
+//! | [`hotspot`] | Gi*, Local Moran, emerging hot spots, kernel density |
+//! | [`forecast`] | per-grid and per-category forecasts, cross-validation, backtests |
+//! | [`assess`] | the assessment indicators, composite scores, grades and ranks |
+//! | [`simulate`] | a simulated case history for a city's grids |
 //!
 //! ```
 //! use grid_analytics::convert::convert_table;
@@ -27,6 +32,7 @@
 pub mod assess;
 pub mod assign;
 pub mod case_schema;
+pub mod components;
 pub mod convert;
 mod error;
 pub mod forecast;

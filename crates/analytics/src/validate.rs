@@ -6,10 +6,11 @@
 //! in range for their CRS; inside the city's grids (when grids are given).
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use chrono::NaiveDateTime;
 use geo::Coord;
-use grid_core::calendar::WorkCalendar;
+use grid_core::calendar::{OfficeHours, WorkCalendar};
 use grid_core::index::GridIndex;
 use grid_core::rejection::{RejectReason, Rejection};
 use grid_core::{ClassCatalog, Crs, Transformer};
@@ -21,6 +22,27 @@ use crate::case_schema::{self as cs, CaseKind, CaseSource};
 use crate::convert::par_transform;
 use crate::error::{PolarsContext, Result};
 use crate::lifecycle::derive_lifecycle;
+
+/// The class tables of a data folder: the bundled-edition tables in `codes/std2013` plus the
+/// city's own classes in `codes/local`, when it has that folder.
+pub fn data_catalog(data: &Path) -> Result<ClassCatalog> {
+    let dir = data.join("codes");
+    let mut catalog = ClassCatalog::load(&dir.join("std2013"))?;
+    let local = dir.join("local");
+    if local.is_dir() {
+        catalog.extend_local(&local)?;
+    }
+    Ok(catalog)
+}
+
+/// The work calendar of a data folder (`calendar/china_holidays.csv`) with the default office
+/// hours.
+pub fn data_calendar(data: &Path) -> Result<WorkCalendar> {
+    Ok(WorkCalendar::load(
+        &data.join("calendar/china_holidays.csv"),
+        OfficeHours::default(),
+    )?)
+}
 
 /// What validation needs besides the table.
 #[derive(Debug)]

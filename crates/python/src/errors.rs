@@ -40,6 +40,11 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
+/// An internal error with this message.
+pub(crate) fn internal(message: String) -> PyErr {
+    InternalError::new_err(message)
+}
+
 /// A grid-core error as a Python exception. Every variant is named, so that a new one needs a
 /// decision here.
 pub(crate) fn core(error: grid_core::Error) -> PyErr {
@@ -58,6 +63,17 @@ pub(crate) fn core(error: grid_core::Error) -> PyErr {
     }
 }
 
+/// `error`'s class with another message.
+fn with_message(error: PyErr, message: String) -> PyErr {
+    Python::attach(|py| {
+        if error.is_instance_of::<InputError>(py) {
+            InputError::new_err(message)
+        } else {
+            InternalError::new_err(message)
+        }
+    })
+}
+
 /// A grid-analytics error as a Python exception.
 pub(crate) fn analytics(error: grid_analytics::Error) -> PyErr {
     use grid_analytics::Error as E;
@@ -65,6 +81,7 @@ pub(crate) fn analytics(error: grid_analytics::Error) -> PyErr {
     let message = error.to_string();
     match error {
         E::Core(error) => core(error),
+        E::Within { inner, .. } => with_message(analytics(*inner), message),
         E::MissingColumn { .. }
         | E::UnsupportedFormat { .. }
         | E::ZeroVariance

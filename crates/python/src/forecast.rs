@@ -1,13 +1,14 @@
 //! Forecasts per series, from a long table or a case table (`grid_analytics::forecast::
 //! run_forecasts`, what `citygrid forecast` runs).
 
-use chrono::NaiveDate;
 use grid_analytics::forecast::{ForecastOptions, SeriesInput, run_forecasts};
-use grid_analytics::hotspot::CaseFilter;
+use grid_analytics::geoparquet::GeoTable;
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
-use crate::errors::{self, InputError};
+use crate::errors;
+use crate::geo::layer_from_py;
+use crate::hotspots::{Filter, PyLayer};
 
 /// The options of a forecast run as the Python keywords give them (names and meanings of
 /// `citygrid forecast`'s flags).
@@ -53,38 +54,6 @@ impl Settings {
     }
 }
 
-/// Which cases count, from the Python keywords: class codes, sources, and days as
-/// `YYYY-MM-DD` (`from_day` inclusive, `to_day` exclusive).
-#[derive(FromPyObject)]
-#[pyo3(from_item_all)]
-pub(crate) struct Filter {
-    classes: Vec<String>,
-    sources: Vec<String>,
-    from_day: Option<String>,
-    to_day: Option<String>,
-}
-
-impl Filter {
-    fn filter(self) -> PyResult<CaseFilter> {
-        let day = |option: &str, text: Option<String>| -> PyResult<_> {
-            text.map(|t| {
-                NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
-                    .map_err(|_| {
-                        InputError::new_err(format!("{option} {t:?}: expected YYYY-MM-DD"))
-                    })
-                    .map(|d| d.and_time(chrono::NaiveTime::MIN))
-            })
-            .transpose()
-        };
-        Ok(CaseFilter {
-            classes: self.classes,
-            sources: self.sources,
-            from: day("from_day", self.from_day)?,
-            to: day("to_day", self.to_day)?,
-        })
-    }
-}
-
 /// The tables of a run: forecasts, metrics (or None), places (or None), rejected rows; then the
 /// warnings and the summary lines.
 type Tables = (
@@ -96,10 +65,21 @@ type Tables = (
     Vec<String>,
 );
 
+/// The grid layer whose areas weigh the places of the backtest, if any.
+fn grid_layer(grid: Option<PyLayer>) -> PyResult<Option<GeoTable>> {
+    grid.map(|(df, crs, geometry)| layer_from_py(df.0, &crs, &geometry, "grid"))
+        .transpose()
+}
+
 /// Runs the forecast with the GIL released and converts the tables.
-fn run(py: Python<'_>, input: SeriesInput<'_>, options: &ForecastOptions) -> PyResult<Tables> {
+fn run(
+    py: Python<'_>,
+    input: SeriesInput<'_>,
+    options: &ForecastOptions,
+    grid: Option<&GeoTable>,
+) -> PyResult<Tables> {
     let out = py
-        .detach(|| run_forecasts(input, options, None))
+        .detach(|| run_forecasts(input, options, grid))
         .map_err(errors::analytics)?;
     Ok((
         PyDataFrame(out.forecasts),
@@ -112,9 +92,10 @@ fn run(py: Python<'_>, input: SeriesInput<'_>, options: &ForecastOptions) -> PyR
 }
 
 /// Forecasts the series of a long table (`id_col`, `time_col`, `value_col`); rows with an
-/// empty or unreadable id, time or value are returned rejected.
+/// empty or unreadable id, time or value are returned rejected. `grid` (table, CRS, geometry
+/// column) gives the place backtest its areas.
 #[pyfunction]
-#[pyo3(signature = (df, id_col, time_col, value_col, settings))]
+#[pyo3(signature = (df, id_col, time_col, value_col, settings, grid))]
 pub(crate) fn forecast(
     py: Python<'_>,
     df: PyDataFrame,
@@ -122,8 +103,10 @@ pub(crate) fn forecast(
     time_col: &str,
     value_col: &str,
     settings: Settings,
+    grid: Option<PyLayer>,
 ) -> PyResult<Tables> {
     let options = settings.options()?;
+    let grid = grid_layer(grid)?;
     let table = df.0;
     let input = SeriesInput::Long {
         table: &table,
@@ -131,13 +114,14 @@ pub(crate) fn forecast(
         time_col,
         value_col,
     };
-    run(py, input, &options)
+    run(py, input, &options, grid.as_ref())
 }
 
 /// Forecasts the case counts of a validated case table per `unit` (grid, community, street,
 /// district) and `group` (all, kind, major, class, source), of the cases `filter` keeps.
+/// `grid` (table, CRS, geometry column) gives the place backtest its areas.
 #[pyfunction]
-#[pyo3(signature = (df, unit, group, filter, settings))]
+#[pyo3(signature = (df, unit, group, filter, settings, grid))]
 pub(crate) fn forecast_cases(
     py: Python<'_>,
     df: PyDataFrame,
@@ -145,11 +129,13 @@ pub(crate) fn forecast_cases(
     group: &str,
     filter: Filter,
     settings: Settings,
+    grid: Option<PyLayer>,
 ) -> PyResult<Tables> {
     let unit = unit.parse().map_err(errors::analytics)?;
     let group = group.parse().map_err(errors::analytics)?;
     let filter = filter.filter()?;
     let options = settings.options()?;
+    let grid = grid_layer(grid)?;
     let table = df.0;
     let input = SeriesInput::Cases {
         table: &table,
@@ -157,7 +143,7 @@ pub(crate) fn forecast_cases(
         group,
         filter: &filter,
     };
-    run(py, input, &options)
+    run(py, input, &options, grid.as_ref())
 }
 
 /// Adds the forecast functions to the module.

@@ -10,13 +10,23 @@
 //! | Python | Rust |
 //! |---|---|
 //! | `convert_points` | `grid_analytics::convert::convert_table` |
+//! | `read_layer`, `write_layer`, `layer_geojson` | `grid_analytics::grid_io` (layers as WKB columns) |
+//! | `Grids` (`load`, `generate`, `layer`, `assign`, `write`) | `grid_analytics::grid_io`, `grid_analytics::assign`, `grid_core::index::GridIndex` |
+//! | `Components` (`load`, `layer`, `nearest`, `within`, `counts_per_grid`) | `grid_analytics::components`, `grid_core::index::ComponentIndex` |
+//! | `read_cases`, `validate_cases` | `grid_analytics::table_io`, `grid_analytics::validate` |
+//! | `hotspots`, `measure_grids`, `emerging` | `grid_analytics::hotspot` |
 //! | `forecast`, `forecast_cases` | `grid_analytics::forecast::run_forecasts` |
 //! | `CitygridError`, `InputError`, `InternalError` | `grid_core::Error`, `grid_analytics::Error` |
 //! | `GRID_CODE`, … (`citygrid.schema`) | `grid_analytics::schema` |
 
+mod cases;
+mod components;
 mod convert;
 mod errors;
 mod forecast;
+mod geo;
+mod grids;
+mod hotspots;
 mod schema;
 
 use pyo3::prelude::*;
@@ -29,6 +39,11 @@ fn _citygrid(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     schema::register(m)?;
     m.add_function(wrap_pyfunction!(convert::convert_points, m)?)?;
+    geo::register(m)?;
+    m.add_class::<grids::Grids>()?;
+    m.add_class::<components::Components>()?;
+    cases::register(m)?;
+    hotspots::register(m)?;
     forecast::register(m)?;
     Ok(())
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import struct
 import subprocess
 from pathlib import Path
 
@@ -294,6 +295,80 @@ def test_case_filters_and_units() -> None:
     ]
     nothing = citygrid.forecast_cases(cases(), freq="day", horizon=1, sources=["hotline_12345"])
     assert nothing.forecasts.height == 0
+
+
+def rectangle(x: float, y: float, width: float, height: float) -> bytes:
+    """A rectangle as WKB (little-endian Polygon, one ring)."""
+    ring = [(x, y), (x + width, y), (x + width, y + height), (x, y + height), (x, y)]
+    return struct.pack("<BII", 1, 3, 1) + struct.pack("<I", len(ring)) + b"".join(
+        struct.pack("<dd", *p) for p in ring
+    )
+
+
+def test_place_backtest_weighs_places_by_their_grid_areas() -> None:
+    # Areas 1, 3 and 4 ha in EPSG:4549; the third grid has no case: a place forecast 0.
+    grid = citygrid.GeoTable(
+        pl.DataFrame(
+            {
+                "code": ["371102001001001", "371102001001002", "371102001001003"],
+                "geometry": [
+                    rectangle(500_000, 3_900_000, 100, 100),
+                    rectangle(500_100, 3_900_000, 100, 300),
+                    rectangle(500_200, 3_900_000, 200, 200),
+                ],
+            }
+        ),
+        "EPSG:4549",
+    )
+    out = citygrid.forecast_cases(
+        cases(),
+        freq="week",
+        horizon=1,
+        windows=1,
+        models="HistoricAverage",
+        places=True,
+        budgets=[40, 50],
+        grid=grid,
+    )
+    assert out.places is not None
+    p = out.places.filter(pl.col("model") == "HistoricAverage")
+    # The window is the second week, forecast from the first: grid 2 (10 cases, 3 of 8 ha)
+    # first, then grid 1 (7 cases, 1 ha), which fits in 50 % of the area but not in 40 %.
+    # Week 2 had 7 and 11 cases.
+    assert p.select("window", "budget_pct", "cells", "area_share").rows() == [
+        ("2024-01-08", 40.0, 1.0, 0.375),
+        ("2024-01-08", 50.0, 2.0, 0.5),
+        ("mean", 40.0, 1.0, 0.375),
+        ("mean", 50.0, 2.0, 0.5),
+    ]
+    assert p["hit_rate"].to_list()[:2] == pytest.approx([11 / 18, 1.0])
+    assert p["pai"].to_list()[:2] == pytest.approx([11 / 18 / 0.375, 2.0])
+    assert p["pei"].to_list()[:2] == pytest.approx([1.0, 1.0])
+    # Without the layer every place (the two grids with cases) counts as the same area.
+    equal = citygrid.forecast_cases(
+        cases(), freq="week", horizon=1, windows=1, models="HistoricAverage", places=True,
+        budgets=[40, 50],
+    )
+    assert equal.places is not None
+    assert equal.places.filter(pl.col("model") == "HistoricAverage")["cells"].to_list() == [
+        0.0,
+        1.0,
+        0.0,
+        1.0,
+    ]
+    # A layer without one of the series' grids, or without codes.
+    with pytest.raises(citygrid.InputError, match="series 371102001001002 has no grid"):
+        citygrid.forecast_cases(
+            cases(), freq="week", horizon=1, windows=1, places=True,
+            grid=citygrid.GeoTable(grid.df.head(1), grid.crs),
+        )
+    with pytest.raises(citygrid.InputError, match=r'grid: no column "code \(or grid_code\)"'):
+        citygrid.forecast_cases(
+            cases(), freq="week", horizon=1, windows=1, places=True,
+            grid=citygrid.GeoTable(grid.df.rename({"code": "id"}), grid.crs),
+        )
+    with pytest.raises(TypeError, match="grid: expected a citygrid.GeoTable"):
+        citygrid.forecast_cases(cases(), freq="week", horizon=1, places=True, grid=grid.df)  # type: ignore[arg-type]
 
 
 def test_errors_are_input_errors_with_the_rust_message() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +12,8 @@ import pytest
 
 import citygrid
 from citygrid import schema
+
+from conftest import NOW, REPO, City
 
 
 def make_run(out: Path, day: str = "2026-01-01") -> Path:
@@ -124,3 +128,70 @@ def test_a_listed_file_that_is_gone_is_an_input_error(tmp_path: Path) -> None:
     run = citygrid.read_run(folder)
     with pytest.raises(citygrid.InputError, match="hotspots_count.parquet"):
         run.table("hotspots_count")
+
+
+def nightly_binary() -> Path | None:
+    """The `citygrid` executable scripts/test built (CITYGRID_BIN), if any."""
+    path = os.environ.get("CITYGRID_BIN")
+    return Path(path) if path and Path(path).is_file() else None
+
+
+@pytest.mark.skipif(nightly_binary() is None, reason="CITYGRID_BIN: no citygrid executable")
+def test_reads_a_real_nightly_run_and_agrees_with_the_bindings(city: City, tmp_path: Path) -> None:
+    """Runs `citygrid nightly` on the small city's street and its simulated cases, then reads
+    every output back, and checks that the bindings give what the nightly job wrote."""
+    binary = nightly_binary()
+    assert binary is not None
+    (tmp_path / "sim").mkdir()
+    city.simulation.cases.write_parquet(tmp_path / "sim/cases.parquet")
+    config = tmp_path / "city.toml"
+    config.write_text(
+        f"""[city]
+name_zh = "测试市"
+name_en = "Test City"
+data = "{REPO / 'data'}"
+now = "{NOW}"
+
+[cases]
+path = "sim/cases.parquet"
+
+[grids]
+boundary = "{city.boundary}"
+
+[hotspots]
+permutations = 99
+
+[forecast]
+windows = 2
+"""
+    )
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [str(binary), "nightly", "--config", str(config), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # 1: finished, with rejected rows (the simulation's defective ones).
+    assert run.returncode == 1, run.stderr
+    result = citygrid.read_run(out)
+    assert result.folder.name == "2026-01-01"
+    assert {s["status"] for s in result.stages.values()} <= {"ran", "not configured"}
+    for name in result.tables:
+        assert isinstance(result.table(name), pl.DataFrame), name
+    grids = result.layer("grids")
+    assert grids.crs == "EPSG:4549"
+    # The same grids as generate_grids makes from the same boundary.
+    assert sorted(grids.df["code"].to_list()) == sorted(city.grids.layer().df["code"].to_list())
+    # The same validated cases as validate_cases with the run's cut-off.
+    cases = result.table("cases")
+    ours = citygrid.validate_cases(
+        city.simulation.cases, now=NOW, cutoff=NOW, grids=city.grids, data=REPO / "data"
+    )
+    assert cases.height == ours.cases.height
+    assert cases["case_id"].to_list() == ours.cases["case_id"].to_list()
+    assert result.manifest["rejected"]["validate"] == ours.rejected_by_reason
+    hot = result.layer("hotspots_count")
+    assert hot.df.height == len(city.grids)
+    with pytest.raises(citygrid.InputError, match="no layer 'maps/emerging'"):
+        result.layer("maps/emerging")

@@ -42,7 +42,7 @@ def test_same_kinds() -> None:
         value = getattr(_citygrid, name)
         if isinstance(node, ast.ClassDef):
             assert isinstance(value, type), name
-            bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
+            bases = [b.id for b in node.bases if isinstance(b, ast.Name)] or ["object"]
             assert [b.__name__ for b in value.__bases__] == bases, name
         elif isinstance(node, ast.FunctionDef):
             assert callable(value) and not isinstance(value, type), name
@@ -50,9 +50,39 @@ def test_same_kinds() -> None:
             assert isinstance(value, str), name
 
 
+def parameters(node: ast.FunctionDef) -> list[str]:
+    return [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+
+
 def test_same_parameters() -> None:
     for name, node in stub_names().items():
         if isinstance(node, ast.FunctionDef):
-            stub = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
             native = list(inspect.signature(getattr(_citygrid, name)).parameters)
-            assert stub == native, name
+            assert parameters(node) == native, name
+
+
+def test_same_methods_of_the_classes() -> None:
+    """Every public method and property of a native class is in its stub, with the same
+    parameters, and the stub lists nothing the class lacks."""
+    for name, node in stub_names().items():
+        if not isinstance(node, ast.ClassDef) or issubclass(getattr(_citygrid, name), Exception):
+            continue
+        cls = getattr(_citygrid, name)
+        stub = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef)}
+        native = {
+            n for n in vars(cls) if not n.startswith("_") or n in ("__len__",)
+        }
+        assert set(stub) == native, name
+        for method, stub_node in stub.items():
+            attribute = inspect.getattr_static(cls, method)
+            decorators = [d.id for d in stub_node.decorator_list if isinstance(d, ast.Name)]
+            if "property" in decorators:
+                assert inspect.isdatadescriptor(attribute), f"{name}.{method}"
+                continue
+            native_parameters = list(inspect.signature(getattr(cls, method)).parameters)
+            stub_parameters = parameters(stub_node)
+            if "staticmethod" not in decorators:
+                # The stub names self; a native method's signature may or may not.
+                native_parameters = [p for p in native_parameters if p != "self"]
+                stub_parameters = stub_parameters[1:]
+            assert stub_parameters == native_parameters, f"{name}.{method}"

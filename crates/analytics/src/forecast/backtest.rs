@@ -16,6 +16,7 @@ use super::places::{PlaceScore, place_scores, window_totals, window_totals_with}
 use super::series::{Freq, Series};
 use crate::error::{Error, PolarsContext, Result};
 use crate::geoparquet::GeoTable;
+use crate::grid_io::grid_codes;
 
 /// The backtest table and one summary line per method (its mean scores at 5 % of the area).
 pub(crate) struct Backtest {
@@ -160,15 +161,7 @@ pub(crate) fn check_aligned(series: &[Series], freq: Freq) -> Result<NaiveDate> 
 /// Each series' area in m², from a grid layer whose codes are the series ids, and the areas of
 /// the layer's grids that have no series, in code order.
 fn place_areas(layer: &GeoTable, series: &[Series], working: Crs) -> Result<(Vec<f64>, Vec<f64>)> {
-    let codes = ["code", "grid_code"]
-        .iter()
-        .find_map(|c| layer.table.column(c).ok())
-        .ok_or_else(|| Error::InvalidOption {
-            option: "grid",
-            message: "no code or grid_code column".to_owned(),
-        })?
-        .cast(&polars::prelude::DataType::String)
-        .context(|| "the grid layer's codes as text".to_owned())?;
+    let codes = grid_codes(&layer.table, "grid")?;
     let crs = if layer.crs.is_geographic()? {
         working
     } else {

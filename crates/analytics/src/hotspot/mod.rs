@@ -10,6 +10,7 @@ pub mod fdr;
 pub mod layer;
 pub mod local;
 pub mod measure;
+pub mod table;
 
 pub use cube::{CaseCube, Step, case_cube};
 pub use density::{default_radius, kernel_density};
@@ -21,3 +22,7 @@ pub use fdr::{bh_cutoff, confidence_bins};
 pub use layer::{HotspotOptions, HotspotOutput, Statistic, analyse_layer, layer_weights};
 pub use local::{GetisOrd, LocalMoran, Permutations, PseudoP, getis_ord, local_moran, two_sided_p};
 pub use measure::{CaseFilter, Measure, case_points, kept_rows, per_grid};
+pub use table::{
+    EmergingRequest, LayerEmerging, LayerHotspots, MeasuredLayer, analysis_crs, layer_emerging,
+    layer_hotspots, measure_layer,
+};

@@ -1,18 +1,14 @@
 //! `citygrid emerging`: emerging hot spot analysis of a case history over unit grids.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use geo::Geometry;
 use grid_analytics::grid_io::{read_layer, write_geo_table};
-use grid_analytics::hotspot::{
-    EmergingOptions, Pattern, Step, case_cube, emerging_hot_spots, layer_weights,
-};
+use grid_analytics::hotspot::{EmergingOptions, EmergingRequest, Pattern, Step, layer_emerging};
 use grid_analytics::table_io::{read_table, write_table};
+use grid_core::Crs;
 use grid_core::weights::WeightsSpec;
-use grid_core::{Crs, Transformer};
-use polars::prelude::{Column, DataFrame};
 use tracing::{info, warn};
 
 use super::filter::CaseFilterArgs;
@@ -92,151 +88,56 @@ pub fn run(args: &Args) -> Result<Outcome> {
         order: args.rule_order.clone(),
     };
     let cases_name = args.cases.display().to_string();
+    let grid_name = args.grid.display().to_string();
     let table = read_table(&args.cases).map_err(input)?;
-    let filter = args.filter.filter();
-    let cube = case_cube(&table, &filter, args.step, args.filter.from, args.filter.to)
-        .map_err(|e| input(anyhow::anyhow!("{cases_name}: {e}")))?;
-    if cube.outside > 0 {
+    let layer = read_layer(&args.grid).map_err(input)?;
+    let request = EmergingRequest {
+        options,
+        filter: args.filter.filter(),
+        step: args.step,
+        weights: args.weights,
+        tolerance_m: args.tolerance_m,
+        working_crs: args.working_crs,
+    };
+    let mut result =
+        layer_emerging(&table, &cases_name, &layer, &grid_name, &request).map_err(input)?;
+    if result.outside > 0 {
         info!(
             "{} cases fall in a partial {} at an end of the window and are left out",
-            cube.outside, args.step
+            result.outside, args.step
         );
     }
-
-    let grid_name = args.grid.display().to_string();
-    let layer = read_layer(&args.grid).map_err(input)?;
-    let codes = super::layer::grid_codes(&layer, &args.grid)?;
-    let mut geometry_of: HashMap<String, &Geometry<f64>> = HashMap::new();
-    for (code, geometry) in codes.str()?.iter().zip(&layer.geometries) {
-        if let (Some(c), Some(g)) = (code, geometry) {
-            geometry_of.insert(c.to_owned(), g);
-        }
-    }
-    let crs = layer.crs;
-    let analysis_crs = if crs.is_geographic().map_err(input)? {
-        args.working_crs
-    } else {
-        crs
-    };
-    let to_analysis = Transformer::new(crs, analysis_crs).map_err(input)?;
-    let mut geometries = Vec::with_capacity(cube.grids.len());
-    for code in &cube.grids {
-        let g = geometry_of.get(code).ok_or_else(|| {
-            input(anyhow::anyhow!(
-                "{cases_name}: grid {code} is not in {grid_name}; validate the cases against these grids"
-            ))
-        })?;
-        geometries.push(to_analysis.transform_geometry(g).map_err(input)?);
-    }
-    let weights =
-        layer_weights(args.weights, &geometries, None, args.tolerance_m).map_err(input)?;
-    for warning in weights.warnings() {
+    for warning in &result.warnings {
         warn!("{grid_name}: {warning}");
     }
-    let result = emerging_hot_spots(&cube.cube, &weights, &options).map_err(input)?;
-
-    let n = cube.grids.len();
-    let totals: Vec<f64> = (0..n)
-        .map(|i| (0..cube.cube.steps).map(|t| cube.cube.value(i, t)).sum())
-        .collect();
-    let loc = &result.locations;
-    let out = DataFrame::new(
-        n,
-        vec![
-            Column::new("grid_code".into(), cube.grids.clone()),
-            Column::new(
-                "category".into(),
-                loc.iter()
-                    .map(|l| l.category.to_string())
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "hot_steps".into(),
-                loc.iter().map(|l| l.hot_steps as u32).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "cold_steps".into(),
-                loc.iter().map(|l| l.cold_steps as u32).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "trend_z".into(),
-                loc.iter().map(|l| l.trend.z).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "trend_p".into(),
-                loc.iter().map(|l| l.trend.p).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "final_z".into(),
-                loc.iter().map(|l| l.final_z).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "final_p".into(),
-                loc.iter().map(|l| l.final_p).collect::<Vec<_>>(),
-            ),
-            Column::new("cases".into(), totals),
-            Column::new(
-                "neighbours".into(),
-                (0..n)
-                    .map(|i| weights.neighbours(i).len() as u32)
-                    .collect::<Vec<_>>(),
-            ),
-        ],
-    )
-    .context("assembling the emerging hot spot table")?;
     write_geo_table(
         &args.out,
-        &out,
-        geometries.iter(),
-        analysis_crs,
-        analysis_crs,
+        &result.table,
+        result.geometries.iter(),
+        result.crs,
+        result.crs,
         ".geojson or .parquet (GeoParquet) for the emerging hot spot layer",
     )
     .map_err(input)?;
     if let Some(path) = &args.cube_out {
-        let steps = cube.cube.steps;
-        let bins = n * steps;
-        let mut table = DataFrame::new(
-            bins,
-            vec![
-                Column::new(
-                    "grid_code".into(),
-                    (0..bins)
-                        .map(|b| cube.grids[b % n].as_str())
-                        .collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "step".into(),
-                    (0..bins)
-                        .map(|b| cube.starts[b / n].to_string())
-                        .collect::<Vec<_>>(),
-                ),
-                Column::new("cases".into(), cube.cube.values.clone()),
-                Column::new("z".into(), result.z.clone()),
-                Column::new("p".into(), result.p.clone()),
-                Column::new(
-                    "flag".into(),
-                    result
-                        .flag
-                        .iter()
-                        .map(|f| i32::from(*f))
-                        .collect::<Vec<_>>(),
-                ),
-            ],
-        )
-        .context("assembling the cube")?;
-        write_table(&mut table, path)?;
+        write_table(&mut result.cube, path)?;
     }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for l in loc {
-        *counts.entry(l.category.to_string()).or_default() += 1;
+    let categories = result
+        .table
+        .column("category")
+        .and_then(|c| c.str().cloned())
+        .context("reading the categories back")?;
+    for category in categories.iter().flatten() {
+        *counts.entry(category.to_owned()).or_default() += 1;
     }
     info!(
         "{} grids × {} {}s ({} .. {}) -> {}",
-        n,
-        cube.cube.steps,
+        result.table.height(),
+        result.starts.len(),
         args.step,
-        cube.starts
+        result
+            .starts
             .first()
             .map(ToString::to_string)
             .unwrap_or_default(),

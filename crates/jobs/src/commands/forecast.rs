@@ -163,7 +163,12 @@ pub fn run(args: &Args) -> Result<Outcome> {
         },
     };
     let grid = match (&args.places_out, &args.grid) {
-        (Some(_), Some(path)) => Some(read_layer(path).map_err(input)?),
+        (Some(_), Some(path)) => {
+            let layer = read_layer(path).map_err(input)?;
+            // A layer without codes, told with its file's name.
+            super::layer::grid_codes(&layer, path)?;
+            Some(layer)
+        }
         _ => None,
     };
     let out = run_forecasts(input_table, &options, grid.as_ref()).map_err(|e| match e {

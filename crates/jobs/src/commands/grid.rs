@@ -4,13 +4,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use geo::{BooleanOps, MultiPolygon};
+pub use grid_analytics::grid_io::{GridSource, build_grids};
 use grid_analytics::grid_io::{crosswalk_table, read_grids, write_analysis_cells, write_grids};
 use grid_analytics::table_io::FileFormat;
 use grid_analytics::table_io::write_table;
 use grid_core::grid::analysis::{fishnet_cells, h3_cells};
-use grid_core::grid::{AreaReport, GridBuilder, GridLayer, read_division_areas};
+use grid_core::grid::{GridBuilder, GridLayer};
 use grid_core::io::{feature_collection_crs, read_feature_collection};
-use grid_core::{Crs, DivisionCode, DivisionLevel};
+use grid_core::{Crs, DivisionCode};
 use tracing::info;
 
 use crate::exit::{Outcome, input};
@@ -113,73 +114,6 @@ pub fn run(command: &Command) -> Result<Outcome> {
     }
 }
 
-fn read_areas(
-    path: &Path,
-    working: Crs,
-    fallback: Option<&DivisionCode>,
-) -> Result<Vec<(DivisionCode, MultiPolygon<f64>)>> {
-    read_division_areas(path, working, fallback).map_err(input)
-}
-
-/// Where grids come from: boundary polygons, optionally with a community layer.
-pub struct GridSource<'a> {
-    /// Boundary polygons (GeoJSON).
-    pub boundary: &'a Path,
-    /// Community polygons (GeoJSON), tiled inside the boundary's divisions.
-    pub communities: Option<&'a Path>,
-    /// Code for a single uncoded boundary feature.
-    pub division_code: Option<&'a DivisionCode>,
-}
-
-/// Reads the areas to tile and generates coded grids from them (shared by `grid build` and the
-/// nightly job).
-pub fn build_grids(
-    source: &GridSource<'_>,
-    builder: &GridBuilder,
-    crs: Crs,
-) -> Result<(GridLayer, Vec<AreaReport>)> {
-    let boundary = read_areas(source.boundary, crs, source.division_code)?;
-    let areas = match source.communities {
-        None => boundary,
-        Some(path) => {
-            let outline = boundary
-                .iter()
-                .fold(MultiPolygon::new(vec![]), |acc, (_, p)| acc.union(p));
-            let mut communities = read_areas(path, crs, None)?;
-            // The communities of the boundary's divisions, by code; clipped to its outline.
-            let before = communities.len();
-            communities.retain(|(code, _)| boundary.iter().any(|(b, _)| code.is_within(b)));
-            if communities.is_empty() {
-                return Err(input(anyhow::anyhow!(
-                    "{}: none of its {before} communities lies within the boundary's divisions ({})",
-                    path.display(),
-                    boundary
-                        .iter()
-                        .map(|(b, _)| b.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
-            info!(
-                "{} of {before} communities lie within the boundary's divisions",
-                communities.len()
-            );
-            for (code, shape) in &mut communities {
-                if code.level() != DivisionLevel::Community {
-                    return Err(input(anyhow::anyhow!(
-                        "{}: {code} is not a 12-digit community code",
-                        path.display()
-                    )));
-                }
-                *shape = shape.intersection(&outline);
-            }
-            communities.retain(|(_, shape)| !shape.0.is_empty());
-            communities
-        }
-    };
-    builder.build(crs, &areas).map_err(input)
-}
-
 fn build(args: &BuildArgs) -> Result<Outcome> {
     if FileFormat::from_path(&args.out).map_err(input)? == FileFormat::Csv {
         return Err(input(anyhow::anyhow!(
@@ -195,7 +129,7 @@ fn build(args: &BuildArgs) -> Result<Outcome> {
     let builder = GridBuilder::default()
         .cell_size_m(args.cell_size_m)
         .sliver_share(args.sliver_share);
-    let (layer, reports) = build_grids(&source, &builder, args.crs)?;
+    let (layer, reports) = build_grids(&source, &builder, args.crs).map_err(input)?;
     write_grids(&layer, &args.out, args.crs)
         .with_context(|| format!("writing {}", args.out.display()))?;
     for r in &reports {

@@ -2,18 +2,17 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
-use geo::Geometry;
-use grid_analytics::convert::rejected_table;
+use anyhow::Result;
 use grid_analytics::grid_io::{read_layer, write_geo_table};
-use grid_analytics::hotspot::{HotspotOptions, Permutations, PseudoP, Statistic, analyse_layer};
-use grid_analytics::hotspot::{Measure, per_grid};
-use grid_analytics::rejection::{RejectReason, Rejection};
+use grid_analytics::hotspot::{
+    HotspotOptions, LayerHotspots, Measure, Permutations, PseudoP, Statistic, layer_hotspots,
+    measure_layer,
+};
 use grid_analytics::table_io::read_table;
 use grid_analytics::table_io::{rejected_path, write_table};
+use grid_core::Crs;
 use grid_core::weights::WeightsSpec;
-use grid_core::{Crs, Transformer};
-use polars::prelude::{BooleanChunked, Column, DataFrame, DataType, NewChunkedArray};
+use polars::prelude::DataFrame;
 use tracing::{info, warn};
 
 use super::filter::CaseFilterArgs;
@@ -110,7 +109,7 @@ pub fn run(args: &Args) -> Result<Outcome> {
             args.alpha
         )));
     }
-    let (path, value, layer) = match (&args.polygons, &args.value, &args.cases, &args.grid) {
+    let (path, value, mut layer) = match (&args.polygons, &args.value, &args.cases, &args.grid) {
         (Some(path), Some(value), _, _) => (
             path.clone(),
             value.clone(),
@@ -128,87 +127,9 @@ pub fn run(args: &Args) -> Result<Outcome> {
         }
     };
     let name = path.display().to_string();
-    let crs = args.crs.unwrap_or(layer.crs);
-    let analysis_crs = if crs.is_geographic().map_err(input)? {
-        args.working_crs
-    } else {
-        crs
-    };
-    let column = layer.table.column(&value).map_err(|_| {
-        input(anyhow::anyhow!(
-            "{name}: no column {:?} (columns: {})",
-            value,
-            layer
-                .table
-                .get_column_names()
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
-    let numbers = column.cast(&DataType::Float64).ok();
-    let texts = column.cast(&DataType::String).ok();
-    let to_analysis = Transformer::new(crs, analysis_crs).map_err(input)?;
-
-    // Each row: a finite number and a geometry in the analysis CRS, or a rejection.
-    let mut values = Vec::new();
-    let mut geometries: Vec<Geometry<f64>> = Vec::new();
-    let mut keep = Vec::with_capacity(layer.table.height());
-    let mut rejections = Vec::new();
-    for (i, geometry) in layer.geometries.iter().enumerate() {
-        let number = numbers
-            .as_ref()
-            .and_then(|c| c.f64().ok())
-            .and_then(|c| c.get(i))
-            .or_else(|| {
-                texts
-                    .as_ref()
-                    .and_then(|c| c.str().ok())
-                    .and_then(|c| c.get(i))
-                    .and_then(|t| t.trim().parse::<f64>().ok())
-            })
-            .filter(|v| v.is_finite());
-        let reject = |field: &str, reason, detail: String| Rejection {
-            row: i + 1,
-            field: field.to_owned(),
-            reason,
-            detail,
-        };
-        let outcome = match (number, geometry) {
-            (None, _) => Err(reject(
-                &value,
-                RejectReason::MissingField,
-                "empty or not a number".to_owned(),
-            )),
-            (_, None) => Err(reject(
-                "geometry",
-                RejectReason::MissingGeometry,
-                "no geometry".to_owned(),
-            )),
-            (Some(v), Some(g)) => to_analysis
-                .transform_geometry(g)
-                .map(|g| (v, g))
-                .map_err(|e| reject("geometry", RejectReason::OutOfRange, e.to_string())),
-        };
-        match outcome {
-            Ok((v, g)) => {
-                values.push(v);
-                geometries.push(g);
-                keep.push(true);
-            }
-            Err(r) => {
-                rejections.push(r);
-                keep.push(false);
-            }
-        }
+    if let Some(crs) = args.crs {
+        layer.crs = crs;
     }
-    let mask = BooleanChunked::from_slice("keep".into(), &keep);
-    let kept = layer.table.filter(&mask).context("filtering the layer")?;
-    let h3_cells = match args.weights {
-        WeightsSpec::H3(_) => Some(h3_cells(&kept, &name)?),
-        _ => None,
-    };
     let options = HotspotOptions {
         weights: args.weights,
         statistic: if args.statistic == "local-moran" {
@@ -231,27 +152,20 @@ pub fn run(args: &Args) -> Result<Outcome> {
         alpha: args.alpha,
         tolerance: args.tolerance_m,
     };
-    let result = analyse_layer(&values, &geometries, h3_cells.as_deref(), &options)
-        .map_err(|e| input(anyhow::Error::new(e).context(name.clone())))?;
+    let result =
+        layer_hotspots(&layer, &name, &value, args.working_crs, &options).map_err(input)?;
     for warning in &result.warnings {
         warn!("{name}: {warning}");
     }
-    let mut table = kept.clone();
-    for column in result.table.columns() {
-        if table
-            .get_column_names()
-            .iter()
-            .any(|c| c.as_str() == column.name().as_str())
-        {
-            // An input column of the same name gives way to the result.
-            table
-                .drop_in_place(column.name().as_str())
-                .context("replacing a column")?;
-        }
-        table
-            .with_column(column.clone())
-            .context("adding the results")?;
-    }
+    let LayerHotspots {
+        table,
+        geometries,
+        crs: analysis_crs,
+        mut rejected,
+        rejections,
+        weights,
+        ..
+    } = result;
     write_geo_table(
         &args.out,
         &table,
@@ -269,12 +183,10 @@ pub fn run(args: &Args) -> Result<Outcome> {
     });
     remove_stale(&rejected_out)?;
     if !rejections.is_empty() {
-        let mut rejected = rejected_table(&layer.table, &!&mask, &rejections)
-            .context("assembling the rejected rows")?;
         write_table(&mut rejected, &rejected_out)?;
         report_rejections(&path, &rejections, &rejected_out);
     }
-    summarise(&result.table, options.statistic, &result.weights, &args.out);
+    summarise(&table, options.statistic, &weights, &args.out);
     Ok(if rejections.is_empty() {
         Outcome::Clean
     } else {
@@ -289,74 +201,34 @@ fn grid_layer_with_measure(
     cases: &std::path::Path,
     grid: &std::path::Path,
 ) -> Result<grid_analytics::geoparquet::GeoTable> {
-    let mut layer = read_layer(grid).map_err(input)?;
+    let layer = read_layer(grid).map_err(input)?;
     let table = read_table(cases).map_err(input)?;
-    let filter = args.filter.filter();
-    let values = per_grid(&table, args.measure, &filter)
-        .map_err(|e| input(anyhow::anyhow!("{}: {e}", cases.display())))?;
-    let codes = super::layer::grid_codes(&layer, grid)?;
+    let measured = measure_layer(
+        layer,
+        &grid.display().to_string(),
+        &table,
+        &cases.display().to_string(),
+        args.measure,
+        &args.filter.filter(),
+    )
+    .map_err(input)?;
     // Cases assigned to grids this layer does not have would vanish from the map: say so.
-    let known: std::collections::HashSet<&str> = codes.str()?.iter().flatten().collect();
-    let unknown: Vec<&String> = values
-        .keys()
-        .filter(|g| !known.contains(g.as_str()))
-        .collect();
-    if !unknown.is_empty() {
+    if let Some(first) = measured.unknown_grids.first() {
         warn!(
-            "{}: {} grid codes with cases are not in {} (first: {}); their cases are left out: validate the cases against these grids",
+            "{}: {} grid codes with cases are not in {} (first: {first}); their cases are left out: validate the cases against these grids",
             cases.display(),
-            unknown.len(),
+            measured.unknown_grids.len(),
             grid.display(),
-            unknown.iter().min().map_or("", |g| g.as_str())
         );
     }
-    let zero = matches!(args.measure, Measure::Count | Measure::OpenOverdue).then_some(0.0);
-    let column: Vec<Option<f64>> = codes
-        .str()?
-        .iter()
-        .map(|c| c.and_then(|c| values.get(c).copied()).or(zero))
-        .collect();
-    let name = args.measure.to_string();
-    let _ = layer.table.drop_in_place(&name);
-    layer
-        .table
-        .with_column(Column::new(name.as_str().into(), column))
-        .context("adding the measure")?;
     info!(
         "{}: {} of {} grids have {} > 0",
         cases.display(),
-        values.values().filter(|v| **v > 0.0).count(),
-        layer.table.height(),
-        name
+        measured.positive,
+        measured.layer.table.height(),
+        args.measure
     );
-    Ok(layer)
-}
-
-/// H3 indexes from a `cell_id` column (hexadecimal text, as `citygrid grid h3` writes them).
-fn h3_cells(table: &DataFrame, name: &str) -> Result<Vec<u64>> {
-    let column = table
-        .column("cell_id")
-        .map_err(|_| {
-            input(anyhow::anyhow!(
-                "{name}: --weights h3:K needs a cell_id column of H3 cells"
-            ))
-        })?
-        .cast(&DataType::String)?;
-    column
-        .str()?
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            v.and_then(|t| u64::from_str_radix(t.trim(), 16).ok())
-                .ok_or_else(|| {
-                    input(anyhow::anyhow!(
-                        "{name}: row {}, field \"cell_id\": {:?} is not an H3 cell index",
-                        i + 1,
-                        v.unwrap_or("")
-                    ))
-                })
-        })
-        .collect()
+    Ok(measured.layer)
 }
 
 fn summarise(

@@ -4,21 +4,12 @@ use std::path::Path;
 
 use anyhow::Result;
 use grid_analytics::geoparquet::GeoTable;
-use polars::prelude::{Column, DataType};
+use polars::prelude::Column;
 
 use crate::exit::input;
 
 /// The grid codes of a layer read from `path`: its `code` column, or `grid_code`, as text (one
 /// per feature, in order); an input error naming the file when it has neither.
 pub fn grid_codes(layer: &GeoTable, path: &Path) -> Result<Column> {
-    let column = ["code", "grid_code"]
-        .iter()
-        .find_map(|c| layer.table.column(c).ok())
-        .ok_or_else(|| {
-            input(anyhow::anyhow!(
-                "{}: no code or grid_code column",
-                path.display()
-            ))
-        })?;
-    Ok(column.cast(&DataType::String)?)
+    grid_analytics::grid_io::grid_codes(&layer.table, &path.display().to_string()).map_err(input)
 }

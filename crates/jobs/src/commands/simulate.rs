@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use grid_analytics::grid_io::read_grids;
 use grid_analytics::simulate::{SimulationConfig, SimulationInput, simulate};
-use grid_core::calendar::{OfficeHours, WorkCalendar};
+use grid_core::calendar::WorkCalendar;
 use grid_core::grid::GridBuilder;
 use grid_core::index::GridIndex;
 use grid_core::{ClassCatalog, Crs, GridLayer};
@@ -60,22 +60,12 @@ pub struct Args {
 
 /// The bundled edition of the class tables plus the city's local classes, when it has any.
 pub fn load_codes(data: &Path) -> Result<ClassCatalog> {
-    let dir = data.join("codes");
-    let mut catalog = ClassCatalog::load(&dir.join("std2013")).map_err(input)?;
-    let local = dir.join("local");
-    if local.is_dir() {
-        catalog.extend_local(&local).map_err(input)?;
-    }
-    Ok(catalog)
+    grid_analytics::validate::data_catalog(data).map_err(input)
 }
 
 /// The work calendar of the data folder with the default office hours.
 pub fn load_calendar(data: &Path) -> Result<WorkCalendar> {
-    WorkCalendar::load(
-        &data.join("calendar/china_holidays.csv"),
-        OfficeHours::default(),
-    )
-    .map_err(input)
+    grid_analytics::validate::data_calendar(data).map_err(input)
 }
 
 /// The sample city's central-city unit grids (100 m), built from its boundaries.

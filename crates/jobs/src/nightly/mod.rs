@@ -680,7 +680,8 @@ fn is_zero_variance(error: &anyhow::Error) -> bool {
     let zero = |chain: anyhow::Chain<'_>| {
         chain.into_iter().any(|c| {
             matches!(
-                c.downcast_ref::<grid_analytics::Error>(),
+                c.downcast_ref::<grid_analytics::Error>()
+                    .map(grid_analytics::Error::inner),
                 Some(grid_analytics::Error::ZeroVariance)
             )
         })

@@ -18,11 +18,12 @@ import polars as pl
 
 from citygrid import _citygrid
 from citygrid._tables import as_polars
+from citygrid.geo import GeoTable, as_layer
+from citygrid.grids import WORKING_CRS, Grids
+from citygrid.hotspots import _filter
 
 BUDGETS: tuple[float, ...] = tuple(float(b) for b in range(1, 21))
 """The default area budgets of the place backtest, % of the total area: 1 to 20."""
-WORKING_CRS = "EPSG:4549"
-"""The default projected CRS for place areas (CGCS2000 / 3-degree Gauss-Kruger CM 120E)."""
 
 _log = logging.getLogger("citygrid")
 
@@ -76,6 +77,8 @@ def forecast(
     metrics: bool = False,
     places: bool = False,
     budgets: Sequence[float] = BUDGETS,
+    grid: GeoTable | Grids | None = None,
+    working_crs: str = WORKING_CRS,
 ) -> ForecastResult:
     """Forecasts every series of a long table, as ``citygrid forecast --series``.
 
@@ -104,12 +107,16 @@ def forecast(
     - ``conformal_windows``: calibration windows of the conformal intervals (at least 2).
     - ``metrics``: also return the cross-validation scores (``ForecastResult.metrics``).
     - ``places``: also return the place backtest (``ForecastResult.places``; every series
-      must end on the same period; each place counts as the same area), with area
-      ``budgets`` in % of the total area.
+      must end on the same period), with area ``budgets`` in % of the total area. ``grid``
+      (a :class:`citygrid.GeoTable` whose ``code`` or ``grid_code`` column holds the series
+      ids, or :class:`citygrid.Grids`) weighs the places by their areas, in ``working_crs``
+      when the layer is in longitude/latitude; its grids without a series count as places
+      forecast 0. Without it every place counts as the same area.
 
     Raises :class:`citygrid.InputError` (with the Rust error's message) for an unknown model,
-    ``freq``, ``score`` or ``choose``, an option out of range, a missing column, or a place
-    backtest over series that do not end together; TypeError if ``table`` is not a table.
+    ``freq``, ``score`` or ``choose``, an option out of range, a missing column, a place
+    backtest over series that do not end together, or a ``grid`` without codes or without one
+    of the series; TypeError if ``table`` or ``grid`` is not what it should be.
     """
     frame = as_polars(table, "table")
     settings = _settings(
@@ -127,8 +134,11 @@ def forecast(
         metrics=metrics,
         places=places,
         budgets=budgets,
+        working_crs=working_crs,
     )
-    return _result(_citygrid.forecast(frame, id_col, time_col, value_col, settings))
+    return _result(
+        _citygrid.forecast(frame, id_col, time_col, value_col, settings, _grid(grid))
+    )
 
 
 def forecast_cases(
@@ -154,6 +164,8 @@ def forecast_cases(
     metrics: bool = False,
     places: bool = False,
     budgets: Sequence[float] = BUDGETS,
+    grid: GeoTable | Grids | None = None,
+    working_crs: str = WORKING_CRS,
 ) -> ForecastResult:
     """Forecasts the case counts of a validated case table (:func:`citygrid.validate_cases`),
     as ``citygrid forecast --cases``.
@@ -169,19 +181,15 @@ def forecast_cases(
 
     ``bottom_up`` (with ``unit="grid"``): also forecast every community, street and district as
     the sum of its grids' forecasts (model ``BottomUp``, or ``BottomUp(<model>)`` per listed
-    model). ``places`` needs ``group="all"``. Every other option is :func:`forecast`'s.
+    model). ``places`` needs ``group="all"``; a ``grid`` for its areas is typically the one the
+    cases were validated against. Every other option is :func:`forecast`'s.
 
     Raises :class:`citygrid.InputError` (with the Rust error's message) as :func:`forecast`
     does, and for an unknown ``unit`` or ``group``, a day that is not YYYY-MM-DD, or a case
     table without the columns needed; TypeError if ``cases`` is not a table.
     """
     frame = as_polars(cases, "cases")
-    case_filter = {
-        "classes": list(classes),
-        "sources": list(sources),
-        "from_day": _day(from_day),
-        "to_day": _day(to_day),
-    }
+    case_filter = _filter(classes, sources, from_day, to_day)
     settings = _settings(
         freq=freq,
         horizon=horizon,
@@ -197,8 +205,11 @@ def forecast_cases(
         metrics=metrics,
         places=places,
         budgets=budgets,
+        working_crs=working_crs,
     )
-    return _result(_citygrid.forecast_cases(frame, unit, group, case_filter, settings))
+    return _result(
+        _citygrid.forecast_cases(frame, unit, group, case_filter, settings, _grid(grid))
+    )
 
 
 def _settings(
@@ -208,20 +219,21 @@ def _settings(
     budgets: Sequence[float],
     **options: Any,
 ) -> dict[str, Any]:
-    """The keywords as the native module takes them (``working_crs`` for the areas)."""
+    """The keywords as the native module takes them."""
     return {
         **options,
         "models": models if isinstance(models, str) else ",".join(models),
         "level": [float(level)] if isinstance(level, (int, float)) else [float(v) for v in level],
         "budgets": [float(b) for b in budgets],
-        "working_crs": WORKING_CRS,
     }
 
 
-def _day(value: str | dt.date | None) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat()
+def _grid(grid: GeoTable | Grids | None) -> tuple[pl.DataFrame, str, str] | None:
+    """A grid layer as the native module takes it: (table, CRS, geometry column)."""
+    if grid is None:
+        return None
+    layer = as_layer(grid, "grid")
+    return (layer.df, layer.crs, layer.geometry)
 
 
 def _result(

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from citygrid._citygrid import InputError
+from citygrid.geo import GeoTable, read_layer
 
 MANIFEST = "manifest.json"
 """The manifest's file name in a run folder."""
@@ -72,6 +73,17 @@ class Run:
             return pl.read_csv(path, infer_schema=False)
         except (OSError, pl.exceptions.PolarsError) as error:
             raise InputError(f"{path}: {error}") from error
+
+    def layer(self, name: str) -> GeoTable:
+        """A map layer by name (``grids``, ``hotspots_count``, ``assess/street``…) as a
+        :class:`citygrid.GeoTable` from its GeoParquet file, in the run's working CRS."""
+        files = _table_files(self.outputs)
+        if name not in files or not files[name].endswith(".parquet"):
+            layers = sorted(n for n, f in files.items() if f.endswith(".parquet"))
+            raise InputError(
+                f"{self.folder}: no layer {name!r}; the GeoParquet outputs are: {', '.join(layers)}"
+            )
+        return read_layer(self.folder / files[name])
 
 
 def read_run(folder: str | os.PathLike[str]) -> Run:
