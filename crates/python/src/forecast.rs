@@ -6,7 +6,7 @@ use grid_analytics::geoparquet::GeoTable;
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
-use crate::errors;
+use crate::errors::{self, InputError};
 use crate::geo::layer_from_py;
 use crate::hotspots::{Filter, PyLayer};
 
@@ -16,15 +16,15 @@ use crate::hotspots::{Filter, PyLayer};
 #[pyo3(from_item_all)]
 pub(crate) struct Settings {
     freq: String,
-    horizon: usize,
-    season: Option<usize>,
+    horizon: i64,
+    season: Option<i64>,
     models: String,
     level: Vec<f64>,
-    windows: usize,
-    step_size: Option<usize>,
+    windows: i64,
+    step_size: Option<i64>,
     score: String,
     choose: String,
-    conformal_windows: usize,
+    conformal_windows: i64,
     bottom_up: bool,
     metrics: bool,
     places: bool,
@@ -36,22 +36,29 @@ impl Settings {
     fn options(self) -> PyResult<ForecastOptions> {
         let freq = self.freq.parse().map_err(errors::analytics)?;
         Ok(ForecastOptions {
-            season: self.season,
+            season: self.season.map(|v| count("season", v)).transpose()?,
             models: self.models.parse().map_err(errors::analytics)?,
             levels: self.level,
-            windows: self.windows,
-            step_size: self.step_size,
+            windows: count("windows", self.windows)?,
+            step_size: self.step_size.map(|v| count("step_size", v)).transpose()?,
             score: self.score.parse().map_err(errors::analytics)?,
             choose: self.choose.parse().map_err(errors::analytics)?,
-            conformal_windows: self.conformal_windows,
+            conformal_windows: count("conformal_windows", self.conformal_windows)?,
             bottom_up: self.bottom_up,
             metrics: self.metrics,
             places: self.places,
             budgets: self.budgets,
             working_crs: self.working_crs.parse().map_err(errors::core)?,
-            ..ForecastOptions::new(freq, self.horizon)
+            ..ForecastOptions::new(freq, count("horizon", self.horizon)?)
         })
     }
+}
+
+/// A count from Python, where a negative number is an input error (the ranges are checked by
+/// `ForecastOptions::validate`).
+fn count(option: &str, value: i64) -> PyResult<usize> {
+    usize::try_from(value)
+        .map_err(|_| InputError::new_err(format!("{option}: {value}: expected a count, 0 or more")))
 }
 
 /// The tables of a run: forecasts, metrics (or None), places (or None), rejected rows; then the

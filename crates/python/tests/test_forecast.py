@@ -377,6 +377,8 @@ def test_errors_are_input_errors_with_the_rust_message() -> None:
         ({"models": "ETS:MNM"}, "the ETS form must be"),
         ({"freq": "month"}, 'freq: "month": expected day or week'),
         ({"horizon": 0}, "horizon: 0: expected at least 1 step"),
+        ({"horizon": -1}, "horizon: -1: expected a count, 0 or more"),
+        ({"step_size": 0}, "step_size: 0: expected at least 1"),
         ({"level": 150}, "level: 150: expected a percentage between 0 and 100"),
         ({"score": "mad"}, 'score: "mad": expected mase or rmsse'),
         ({"choose": "all"}, 'choose: "all": expected series or pooled'),
