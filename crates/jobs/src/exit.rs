@@ -25,8 +25,26 @@ pub struct InputError(pub anyhow::Error);
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:#}", self.0)
+        f.write_str(&message(&self.0))
     }
+}
+
+/// An error and its causes on one line, `outer: inner: …`, leaving out a cause whose text the
+/// line already holds: library errors put their source's text in their own message (so that
+/// they read whole on their own) and also expose it as their source.
+pub fn message(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 impl std::error::Error for InputError {}
@@ -62,5 +80,26 @@ pub fn code_for(error: &anyhow::Error) -> ExitCode {
         ExitCode::from(INPUT_ERROR)
     } else {
         ExitCode::from(INTERNAL_ERROR)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let error = grid_core::Error::Io {
+            path: "cases.csv".into(),
+            source: io,
+        };
+        let error = input(anyhow::Error::new(error).context("stage validate failed"));
+        assert_eq!(
+            message(&error),
+            "stage validate failed: cases.csv: No such file"
+        );
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(message(&plain), "outer: inner");
     }
 }

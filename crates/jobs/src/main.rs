@@ -72,7 +72,7 @@ fn main() -> ExitCode {
     match dispatch(cli.command, cli.quiet) {
         Ok(outcome) => outcome.code(),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", exit::message(&error));
             exit::code_for(&error)
         }
     }

@@ -15,7 +15,7 @@ use crate::errors::{self, InputError};
 use crate::geo::{layer_from_py, layer_to_py, layer_to_py_all};
 
 /// A layer as it crosses from Python: its table (with a WKB column), CRS and geometry column.
-type PyLayer = (PyDataFrame, String, String);
+pub(crate) type PyLayer = (PyDataFrame, String, String);
 
 /// Which cases count, from the Python keywords: class codes, sources, and days as
 /// `YYYY-MM-DD` (`from` inclusive, `to` exclusive).
@@ -29,7 +29,7 @@ pub(crate) struct Filter {
 }
 
 impl Filter {
-    fn filter(&self) -> PyResult<CaseFilter> {
+    pub(crate) fn filter(&self) -> PyResult<CaseFilter> {
         let day = |option: &str, text: &Option<String>| -> PyResult<_> {
             text.as_deref()
                 .map(|t| {

@@ -16,6 +16,7 @@
 //! | `Components` (`load`, `layer`, `nearest`, `within`, `counts_per_grid`) | `grid_analytics::components`, `grid_core::index::ComponentIndex` |
 //! | `read_cases`, `validate_cases` | `grid_analytics::table_io`, `grid_analytics::validate` |
 //! | `hotspots`, `measure_grids`, `emerging` | `grid_analytics::hotspot` |
+//! | `forecast`, `forecast_cases` | `grid_analytics::forecast::run_forecasts` |
 //! | `CitygridError`, `InputError`, `InternalError` | `grid_core::Error`, `grid_analytics::Error` |
 //! | `GRID_CODE`, … (`citygrid.schema`) | `grid_analytics::schema` |
 
@@ -24,6 +25,7 @@ mod cases;
 mod components;
 mod convert;
 mod errors;
+mod forecast;
 mod geo;
 mod grids;
 mod hotspots;
@@ -44,6 +46,7 @@ fn _citygrid(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<components::Components>()?;
     cases::register(m)?;
     hotspots::register(m)?;
+    forecast::register(m)?;
     assess::register(m)?;
     Ok(())
 }

@@ -1,12 +1,36 @@
 //! Forecasts of case counts per series: statsforecast's models with its definitions, fallbacks
 //! for short and all-zero series, and forecasts that are never negative.
+//!
+//! [`run_forecasts`] is a whole run, tables in and tables out (what `citygrid forecast` and the
+//! Python `citygrid.forecast` do); the modules below are its parts.
+//!
+//! ```
+//! use grid_analytics::forecast::{ForecastOptions, Freq, SeriesInput, run_forecasts};
+//! use polars::prelude::*;
+//!
+//! let table = df!(
+//!     "unique_id" => ["a", "a", "a", "b", "b"],
+//!     "ds" => ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-01", "2024-01-02"],
+//!     "y" => [1.0, 3.0, 2.0, 4.0, 4.0],
+//! )?;
+//! let input = SeriesInput::Long { table: &table, id_col: "unique_id", time_col: "ds", value_col: "y" };
+//! let options = ForecastOptions { models: "Naive".parse()?, ..ForecastOptions::new(Freq::Day, 2) };
+//! let out = run_forecasts(input, &options, None)?;
+//! let mean: Vec<Option<f64>> = out.forecasts.column("mean")?.f64()?.iter().collect();
+//! assert_eq!(mean, [Some(2.0), Some(2.0), Some(4.0), Some(4.0)]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+mod backtest;
 pub mod coherence;
 pub mod ets;
 pub mod evaluate;
 pub mod models;
+pub mod options;
+pub mod pipeline;
 pub mod places;
 pub mod series;
+mod tables;
 
 pub use coherence::bottom_up;
 pub use ets::{EtsFit, EtsSpec, Season, Trend, fit_ets};
@@ -15,8 +39,11 @@ pub use evaluate::{
     conformal_intervals, cross_validate, cross_validate_choice, cutoffs, pooled_best, score,
 };
 pub use models::{Forecast, Model, forecast};
+pub use options::{AUTO_CANDIDATES, Choose, ForecastOptions, ModelSelection};
+pub use pipeline::{ForecastTables, SeriesInput, run_forecasts};
 pub use places::{PlaceScore, place_scores, window_start, window_totals, window_totals_with};
 pub use series::{Freq, Group, Series, Unit, case_series, case_series_counted, long_series};
+pub use tables::NESTED;
 
 use crate::error::Result;
 

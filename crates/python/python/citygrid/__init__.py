@@ -21,6 +21,7 @@ raises is a :class:`CitygridError`, carrying the Rust error's message.
 | :func:`simulate_cases` | a simulated case history and component inventory on any grids |
 | :func:`measure_grids`, :func:`hotspots` | a measure of the cases per grid; Gi*, Gi, Local Moran |
 | :func:`emerging_hotspots` | emerging hot spots over weeks or months |
+| :func:`forecast`, :func:`forecast_cases` | forecasts per series of a long table or of case counts, as ``citygrid forecast`` |
 | :func:`assess`, :func:`default_scoring` | assessment of a period: indicators, scores, grades, ranks, maps |
 | :func:`read_run` | a nightly run folder: its manifest and its tables |
 | :mod:`citygrid.schema` | the shared column names (``GRID_CODE``, …) |
@@ -32,6 +33,7 @@ from citygrid.assess import Assessment, assess, default_scoring
 from citygrid.cases import Simulation, ValidateResult, read_cases, simulate_cases, validate_cases
 from citygrid.components import Components, MatchResult, load_components
 from citygrid.convert import ConvertResult, convert_points
+from citygrid.forecasts import ForecastResult, forecast, forecast_cases
 from citygrid.geo import GeoTable, read_layer
 from citygrid.grids import AssignResult, GenerateResult, Grids, generate_grids, load_grids
 from citygrid.hotspots import (
@@ -51,6 +53,7 @@ __all__ = [
     "Components",
     "ConvertResult",
     "EmergingResult",
+    "ForecastResult",
     "GenerateResult",
     "GeoTable",
     "Grids",
@@ -67,6 +70,8 @@ __all__ = [
     "convert_points",
     "default_scoring",
     "emerging_hotspots",
+    "forecast",
+    "forecast_cases",
     "generate_grids",
     "hotspots",
     "load_components",

@@ -150,6 +150,28 @@ def simulate(
     defect_rate: float,
 ) -> tuple[pl.DataFrame, Components]: ...
 
+# The tables of a forecast run: forecasts, metrics, places, rejected rows, warnings, notes.
+_ForecastTables = tuple[
+    pl.DataFrame, pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame, list[str], list[str]
+]
+
+def forecast(
+    df: pl.DataFrame,
+    id_col: str,
+    time_col: str,
+    value_col: str,
+    settings: Mapping[str, object],
+    grid: tuple[pl.DataFrame, str, str] | None,
+) -> _ForecastTables: ...
+def forecast_cases(
+    df: pl.DataFrame,
+    unit: str,
+    group: str,
+    filter: Mapping[str, object],
+    settings: Mapping[str, object],
+    grid: tuple[pl.DataFrame, str, str] | None,
+) -> _ForecastTables: ...
+
 # Assessment of a period (grid_analytics::assess).
 def assess(
     cases: pl.DataFrame,
