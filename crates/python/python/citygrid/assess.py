@@ -17,11 +17,7 @@ import polars as pl
 from citygrid import _citygrid
 from citygrid._tables import as_polars
 from citygrid.geo import GeoTable, as_layer
-
-LEVELS = ("district", "street", "community", "grid", "department", "supervisor")
-"""Every level, in the order of the results; a level is assessed when the case table has its
-column (``district_code``, ``street_code``, ``community_code``, ``grid_code``, ``department``,
-``supervisor_id``)."""
+from citygrid.grids import WORKING_CRS
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ def assess(
     scoring_file: str | os.PathLike[str] | None = None,
     inspection: Any = None,
     grids: Any = None,
-    working_crs: str = "EPSG:4549",
+    working_crs: str = WORKING_CRS,
 ) -> Assessment:
     """Assesses a validated case table for a period: every indicator of every level whose
     column the table has, for the period and the previous one, the scores, grades, ranks,
