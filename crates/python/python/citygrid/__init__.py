@@ -29,14 +29,14 @@ raises is a :class:`CitygridError`, carrying the Rust error's message.
 
 from citygrid import schema
 from citygrid._citygrid import CitygridError, InputError, InternalError, __version__
-from citygrid.assess import Assessment, assess, default_scoring
+from citygrid.assessment import Assessment, assess, default_scoring
 from citygrid.cases import Simulation, ValidateResult, read_cases, simulate_cases, validate_cases
 from citygrid.components import Components, MatchResult, load_components
 from citygrid.convert import ConvertResult, convert_points
 from citygrid.forecasts import ForecastResult, forecast, forecast_cases
 from citygrid.geo import GeoTable, read_layer
 from citygrid.grids import AssignResult, GenerateResult, Grids, generate_grids, load_grids
-from citygrid.hotspots import (
+from citygrid.hotspot import (
     EmergingResult,
     HotspotResult,
     MeasureResult,

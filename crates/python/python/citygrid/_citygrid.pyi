@@ -117,7 +117,7 @@ def validate_cases(
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], int]: ...
 
 # Hot spots. `layer` is (table, CRS, geometry column); `settings` and `filter` are dicts whose
-# keys are the facade's keywords (citygrid/hotspots.py).
+# keys are the facade's keywords (citygrid/hotspot.py).
 def hotspots(
     layer: tuple[pl.DataFrame, str, str],
     value: str,

@@ -20,7 +20,7 @@ from citygrid import _citygrid
 from citygrid._tables import as_polars
 from citygrid.geo import GeoTable, as_layer
 from citygrid.grids import WORKING_CRS, Grids
-from citygrid.hotspots import _filter
+from citygrid.hotspot import _filter
 
 BUDGETS: tuple[float, ...] = tuple(float(b) for b in range(1, 21))
 """The default area budgets of the place backtest, % of the total area: 1 to 20."""
