@@ -7,13 +7,13 @@ use grid_analytics::components::{Query, match_components};
 use grid_analytics::grid_io::{component_table, read_components};
 use grid_core::index::ComponentIndex;
 use grid_core::rejection::Rejection;
-use grid_core::{ClassCatalog, ComponentClassCode, Crs, Transformer};
+use grid_core::{ClassCatalog, ComponentClassCode, Crs};
 use polars::prelude::*;
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
 use crate::errors::{self, InputError};
-use crate::geo::layer_to_py;
+use crate::geo::{crs_or, layer_to_py, transformed};
 use crate::grids::Grids;
 
 /// A component layer in a projected working CRS with its R-trees (one for all components, one
@@ -165,21 +165,12 @@ impl Components {
     #[pyo3(signature = (crs=None))]
     fn layer(&self, py: Python<'_>, crs: Option<&str>) -> PyResult<(PyDataFrame, String)> {
         let layer = self.index.layer();
-        let to: Crs = match crs {
-            Some(c) => c.parse().map_err(errors::core)?,
-            None => layer.crs(),
-        };
+        let to = crs_or(crs, layer.crs())?;
         let (table, geometries) = py.detach(|| -> PyResult<_> {
             let table = component_table(layer)
                 .map_err(|e| errors::internal(format!("the component table: {e}")))?;
-            let transformer = Transformer::new(layer.crs(), to).map_err(errors::core)?;
-            let geometries = layer
-                .components()
-                .iter()
-                .map(|c| transformer.transform_geometry(&c.geometry).map(Some))
-                .collect::<grid_core::Result<Vec<_>>>()
-                .map_err(errors::core)?;
-            Ok((table, geometries))
+            let shapes = layer.components().iter().map(|c| c.geometry.clone());
+            Ok((table, transformed(shapes, layer.crs(), to)?))
         })?;
         layer_to_py(table, &geometries, to)
     }

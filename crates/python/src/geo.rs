@@ -44,6 +44,25 @@ pub(crate) fn layer_to_py_all(
     layer_to_py(table, &geometries, crs)
 }
 
+/// The CRS a caller asks for (`None`: `default`).
+pub(crate) fn crs_or(crs: Option<&str>, default: Crs) -> PyResult<Crs> {
+    crs.map_or(Ok(default), |c| c.parse().map_err(errors::core))
+}
+
+/// `geometries` (in `from`) moved into `to`, each present.
+pub(crate) fn transformed(
+    geometries: impl IntoIterator<Item = Geometry<f64>>,
+    from: Crs,
+    to: Crs,
+) -> PyResult<Vec<Option<Geometry<f64>>>> {
+    let transformer = Transformer::new(from, to).map_err(errors::core)?;
+    geometries
+        .into_iter()
+        .map(|g| transformer.transform_geometry(&g).map(Some))
+        .collect::<grid_core::Result<Vec<_>>>()
+        .map_err(errors::core)
+}
+
 /// A Python layer's parts as a Rust layer: `geometry_col` (binary WKB, nulls allowed) is decoded
 /// and dropped from the table. `name` names the layer in errors.
 pub(crate) fn layer_from_py(
@@ -117,10 +136,7 @@ pub(crate) fn write_layer(
 ) -> PyResult<()> {
     let name = path.display().to_string();
     let layer = layer_from_py(df.0, crs, geometry_col, &name)?;
-    let out_crs = match to_crs {
-        Some(c) => c.parse().map_err(errors::core)?,
-        None => layer.crs,
-    };
+    let out_crs = crs_or(to_crs, layer.crs)?;
     let geometries = layer
         .geometries
         .iter()
@@ -159,10 +175,7 @@ pub(crate) fn layer_geojson(
     to_crs: Option<&str>,
 ) -> PyResult<String> {
     let layer = layer_from_py(df.0, crs, geometry_col, "layer")?;
-    let out_crs = match to_crs {
-        Some(c) => c.parse().map_err(errors::core)?,
-        None => layer.crs,
-    };
+    let out_crs = crs_or(to_crs, layer.crs)?;
     py.detach(|| {
         let transformer = Transformer::new(layer.crs, out_crs).map_err(errors::core)?;
         let geometries = layer

@@ -8,13 +8,13 @@ use grid_analytics::assign::assign_points;
 use grid_analytics::grid_io::{GridSource, build_grids, grid_table, read_grids, write_grids};
 use grid_core::grid::GridBuilder;
 use grid_core::index::GridIndex;
-use grid_core::{Crs, DivisionCode, GridLayer, Transformer};
+use grid_core::{Crs, DivisionCode, GridLayer};
 use polars::prelude::*;
 use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
 use crate::errors::{self, InputError};
-use crate::geo::layer_to_py;
+use crate::geo::{crs_or, layer_to_py, transformed};
 
 /// A grid layer in a projected working CRS with its spatial index, built once and queried
 /// many times.
@@ -158,24 +158,14 @@ impl Grids {
     #[pyo3(signature = (crs=None))]
     fn layer(&self, py: Python<'_>, crs: Option<&str>) -> PyResult<(PyDataFrame, String)> {
         let layer = self.index.layer();
-        let to: Crs = match crs {
-            Some(c) => c.parse().map_err(errors::core)?,
-            None => layer.crs(),
-        };
+        let to = crs_or(crs, layer.crs())?;
         let (table, geometries) = py.detach(|| -> PyResult<_> {
             let table = grid_table(layer).map_err(errors::analytics)?;
-            let transformer = Transformer::new(layer.crs(), to).map_err(errors::core)?;
-            let geometries = layer
+            let shapes = layer
                 .grids()
                 .iter()
-                .map(|g| {
-                    transformer
-                        .transform_geometry(&Geometry::MultiPolygon(g.geometry.clone()))
-                        .map(Some)
-                })
-                .collect::<grid_core::Result<Vec<_>>>()
-                .map_err(errors::core)?;
-            Ok((table, geometries))
+                .map(|g| Geometry::MultiPolygon(g.geometry.clone()));
+            Ok((table, transformed(shapes, layer.crs(), to)?))
         })?;
         layer_to_py(table, &geometries, to)
     }
@@ -222,10 +212,7 @@ impl Grids {
     #[pyo3(signature = (path, crs=None))]
     fn write(&self, py: Python<'_>, path: PathBuf, crs: Option<&str>) -> PyResult<()> {
         let layer = self.index.layer();
-        let crs: Crs = match crs {
-            Some(c) => c.parse().map_err(errors::core)?,
-            None => layer.crs(),
-        };
+        let crs = crs_or(crs, layer.crs())?;
         py.detach(|| write_grids(layer, &path, crs))
             .map_err(errors::analytics)
     }
