@@ -10,10 +10,7 @@ use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
 use crate::errors;
-use crate::geo::{layer_from_py, layer_to_py};
-
-/// A layer as it crosses from Python: its table (with a WKB column), CRS and geometry column.
-type PyLayer = (PyDataFrame, String, String);
+use crate::geo::{PyLayer, layer_from_py, layer_to_py};
 
 /// What `assess` returns to the facade: the period and the previous one (labels), the long
 /// indicators table, the wide scores table per level, the map layer per region level (table

@@ -7,8 +7,8 @@ use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
 use crate::errors::{self, InputError};
-use crate::geo::layer_from_py;
-use crate::hotspots::{Filter, PyLayer};
+use crate::geo::{PyLayer, layer_from_py};
+use crate::hotspots::Filter;
 
 /// The options of a forecast run as the Python keywords give them (names and meanings of
 /// `citygrid forecast`'s flags).

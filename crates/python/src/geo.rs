@@ -15,6 +15,9 @@ use pyo3_polars::PyDataFrame;
 
 use crate::errors::{self, InputError, InternalError};
 
+/// A layer as it crosses from Python: its table (with a WKB column), CRS and geometry column.
+pub(crate) type PyLayer = (PyDataFrame, String, String);
+
 /// A Rust layer as its Python parts: the table with the geometries appended as a WKB column
 /// named `geometry` (null where a row has none), and the CRS's name (`EPSG:4549`, …).
 pub(crate) fn layer_to_py(

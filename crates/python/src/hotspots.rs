@@ -12,10 +12,7 @@ use pyo3::prelude::*;
 use pyo3_polars::PyDataFrame;
 
 use crate::errors::{self, InputError};
-use crate::geo::{layer_from_py, layer_to_py, layer_to_py_all};
-
-/// A layer as it crosses from Python: its table (with a WKB column), CRS and geometry column.
-pub(crate) type PyLayer = (PyDataFrame, String, String);
+use crate::geo::{PyLayer, layer_from_py, layer_to_py, layer_to_py_all};
 
 /// Which cases count, from the Python keywords: class codes, sources, and days as
 /// `YYYY-MM-DD` (`from` inclusive, `to` exclusive).
