@@ -154,17 +154,66 @@ fn write_with_wkb(path: &Path, table: &DataFrame, wkb: &[Vec<u8>], geo: String) 
     let mut full = table
         .hstack(&[wkb.into_series().into_column()])
         .context(|| format!("{}: adding the geometry column", path.display()))?;
+    let arrow_schema = arrow_schema_with(&full, "geo", &geo)
+        .context(|| format!("{}: the embedded Arrow schema", path.display()))?;
     grid_core::io::write_atomic(path, |writer| {
         ParquetWriter::new(writer)
             .with_compression(ParquetCompression::Zstd(None))
-            .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
-                "geo".to_owned(),
-                geo,
-            )])))
+            .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![
+                (ARROW_SCHEMA_KEY.to_owned(), arrow_schema),
+                ("geo".to_owned(), geo),
+            ])))
             .finish(&mut full)?;
         Ok(())
     })?;
     Ok(())
+}
+
+/// The key under which Parquet files keep the Arrow schema they were written from.
+const ARROW_SCHEMA_KEY: &str = "ARROW:schema";
+
+/// The `ARROW:schema` value polars writes for `table`, with `key: value` added to the schema's
+/// own metadata. Arrow readers (pyarrow) take a file's schema metadata from this embedded
+/// schema and not from the footer's key/value pairs, so without it they miss `geo`. polars
+/// writes that value for a zero-row slice of the table (same schema, a few hundred bytes); it
+/// is read back, decoded (base64 of a length-prefixed IPC Schema message), given the key and
+/// encoded again the same way.
+fn arrow_schema_with(table: &DataFrame, key: &str, value: &str) -> PolarsResult<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use polars_arrow::io::ipc::read::deserialize_schema;
+    use polars_arrow::io::ipc::write::schema_to_bytes;
+
+    let mut empty = table.slice(0, 0);
+    let mut buffer = Vec::new();
+    ParquetWriter::new(&mut buffer).finish(&mut empty)?;
+    let metadata = ParquetReader::new(std::io::Cursor::new(buffer))
+        .get_metadata()?
+        .clone();
+    let encoded = metadata
+        .key_value_metadata()
+        .as_ref()
+        .and_then(|kv| kv.iter().find(|k| k.key == ARROW_SCHEMA_KEY))
+        .and_then(|k| k.value.clone())
+        .ok_or_else(|| polars_err!(ComputeError: "polars wrote no {ARROW_SCHEMA_KEY}"))?;
+    let bad = |what: &str| polars_err!(ComputeError: "{ARROW_SCHEMA_KEY}: {what}");
+    let bytes = STANDARD
+        .decode(encoded.as_bytes())
+        .map_err(|e| bad(&format!("not base64: {e}")))?;
+    // The legacy IPC framing: 0xFFFFFFFF, the message length (u32, little-endian), the message.
+    let message = bytes
+        .get(8..)
+        .filter(|_| bytes[..4] == [0xFF; 4])
+        .ok_or_else(|| bad("not a length-prefixed IPC message"))?;
+    let (schema, ipc, metadata) = deserialize_schema(message)?;
+    let mut metadata = metadata.unwrap_or_default();
+    metadata.insert(key.into(), value.into());
+    let message = schema_to_bytes(&schema, &ipc.fields, Some(&metadata));
+    let mut framed = Vec::with_capacity(message.len() + 8);
+    framed.extend_from_slice(&[0xFF; 4]);
+    framed.extend_from_slice(&(message.len() as u32).to_le_bytes());
+    framed.extend_from_slice(&message);
+    Ok(STANDARD.encode(framed))
 }
 
 /// Reads a GeoParquet file (WKB encoding; any CRS with an EPSG id).
@@ -249,6 +298,39 @@ mod tests {
     use geo::{point, polygon};
 
     use super::*;
+
+    #[test]
+    fn the_embedded_arrow_schema_carries_the_geo_metadata() {
+        use base64::Engine as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("points.parquet");
+        let table = df!("id" => ["a"], "x_m" => [454_000.5], "y_m" => [3_919_000.0]).unwrap();
+        write_geoparquet_points(&path, &table, "x_m", "y_m", Crs::cgcs2000_gk_cm120()).unwrap();
+        let meta = ParquetReader::new(File::open(&path).unwrap())
+            .get_metadata()
+            .unwrap()
+            .clone();
+        let kv = meta.key_value_metadata().as_ref().unwrap();
+        let value = |key: &str| {
+            kv.iter()
+                .find(|k| k.key == key)
+                .and_then(|k| k.value.clone())
+                .unwrap()
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(value(ARROW_SCHEMA_KEY))
+            .unwrap();
+        let (schema, _, metadata) =
+            polars_arrow::io::ipc::read::deserialize_schema(&bytes[8..]).unwrap();
+        assert_eq!(
+            schema.iter_names().map(|n| n.as_str()).collect::<Vec<_>>(),
+            ["id", "x_m", "y_m", "geometry"]
+        );
+        assert_eq!(metadata.unwrap()["geo"].as_str(), value("geo"));
+        // And polars still reads the file with its own types.
+        let back = read_geoparquet(&path).unwrap();
+        assert_eq!(back.table.get_column_names(), ["id", "x_m", "y_m"]);
+    }
 
     #[test]
     fn point_tables_round_trip_with_their_bbox() {

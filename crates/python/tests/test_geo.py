@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas
 import polars as pl
+import pyarrow.parquet
 import pytest
 import shapely
 
@@ -21,6 +23,9 @@ def test_round_trips_through_geoparquet_and_geojson(city: City, tmp_path: Path) 
     layer.write(geojson)
     from_parquet = citygrid.read_layer(parquet)
     assert from_parquet.crs == "EPSG:4549"
+    # pyarrow takes the schema's metadata from the embedded Arrow schema: it has "geo" too.
+    geo = json.loads(pyarrow.parquet.read_schema(parquet).metadata[b"geo"])
+    assert geo["primary_column"] == "geometry" and geo["columns"]["geometry"]["encoding"] == "WKB"
     assert from_parquet.df["code"].to_list() == layer.df["code"].to_list()
     assert from_parquet.df["geometry"].to_list() == layer.df["geometry"].to_list()
     from_geojson = citygrid.read_layer(geojson)
