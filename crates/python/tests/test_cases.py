@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -38,7 +39,7 @@ def test_cutoff_leaves_later_cases_for_the_next_run(city: City) -> None:
     result = citygrid.validate_cases(
         city.simulation.cases,
         now=NOW,
-        cutoff="2025-07-01 00:00",
+        cutoff=dt.datetime(2025, 7, 1),  # a datetime works as well as text
         grids=city.grids,
         data=REPO / "data",
     )

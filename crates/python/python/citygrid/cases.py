@@ -47,10 +47,8 @@ class ValidateResult(NamedTuple):
     """Valid rows reported after the cut-off: left out (for the next run), not rejected."""
 
 
-def _time(value: str | dt.datetime | None) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return value.strftime("%Y-%m-%d %H:%M:%S")
+def _time(value: str | dt.datetime) -> str:
+    return value if isinstance(value, str) else value.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def validate_cases(
@@ -79,14 +77,12 @@ def validate_cases(
     CRS, a missing ``data`` folder or a table without the required columns.
     """
     df = as_polars(cases, "cases")
-    native_now = _time(now)
-    assert native_now is not None
     table, rejected, counts, after = _citygrid.validate_cases(
         df,
         name,
         os.fspath(data),
-        native_now,
-        _time(cutoff),
+        _time(now),
+        None if cutoff is None else _time(cutoff),
         None if grids is None else grids.native,
         crs,
         working_crs,
