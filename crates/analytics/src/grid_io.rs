@@ -16,6 +16,12 @@ use crate::error::{Error, PolarsContext, Result};
 use crate::geoparquet::{read_geoparquet, write_geoparquet};
 use crate::table_io::FileFormat;
 
+/// The projected CRS a layer's distances, areas and contiguity are measured in: `crs` itself
+/// when projected, else `working`.
+pub fn analysis_crs(crs: Crs, working: Crs) -> Result<Crs> {
+    Ok(if crs.is_geographic()? { working } else { crs })
+}
+
 /// The grid codes of a layer's table: its `code` column, or `grid_code`, as text (one per
 /// feature, in order). `name` names the layer in the error when it has neither.
 pub fn grid_codes(table: &DataFrame, name: &str) -> Result<Column> {

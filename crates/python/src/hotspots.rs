@@ -47,13 +47,6 @@ impl Filter {
     }
 }
 
-fn parse<T: std::str::FromStr<Err = E>, E>(
-    text: &str,
-    map: impl FnOnce(E) -> PyErr,
-) -> PyResult<T> {
-    text.parse().map_err(map)
-}
-
 fn probability(option: &str, value: f64) -> PyResult<f64> {
     if value > 0.0 && value < 1.0 {
         Ok(value)
@@ -106,7 +99,7 @@ impl HotspotSettings {
             )));
         }
         Ok(HotspotOptions {
-            weights: parse::<WeightsSpec, _>(&self.weights, errors::core)?,
+            weights: self.weights.parse::<WeightsSpec>().map_err(errors::core)?,
             statistic,
             test: Permutations {
                 permutations: self.permutations,
@@ -231,8 +224,11 @@ pub(crate) fn emerging(
             order,
         },
         filter: filter.filter()?,
-        step: parse::<Step, _>(&settings.step, errors::analytics)?,
-        weights: parse::<WeightsSpec, _>(&settings.weights, errors::core)?,
+        step: settings.step.parse::<Step>().map_err(errors::analytics)?,
+        weights: settings
+            .weights
+            .parse::<WeightsSpec>()
+            .map_err(errors::core)?,
         tolerance_m: settings.tolerance_m,
         working_crs: working_crs.parse().map_err(errors::core)?,
     };

@@ -36,8 +36,6 @@ def test_the_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(REPO)}}).execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
-    # The hot spot map was drawn.
-    assert any("image/png" in o.get("data", {}) for o in outputs) or any(
-        "Figure" in str(o.get("data", {}).get("text/plain", "")) for o in outputs
-    )
+    # The hot spot map, the forecast plot and the score map were drawn.
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 3
     nbformat.write(nb, tmp_path / "executed.ipynb")

@@ -16,7 +16,7 @@ use super::places::{PlaceScore, place_scores, window_totals, window_totals_with}
 use super::series::{Freq, Series};
 use crate::error::{Error, PolarsContext, Result};
 use crate::geoparquet::GeoTable;
-use crate::grid_io::grid_codes;
+use crate::grid_io::{analysis_crs, grid_codes};
 
 /// The backtest table and one summary line per method (its mean scores at 5 % of the area).
 pub(crate) struct Backtest {
@@ -162,11 +162,7 @@ pub(crate) fn check_aligned(series: &[Series], freq: Freq) -> Result<NaiveDate> 
 /// the layer's grids that have no series, in code order.
 fn place_areas(layer: &GeoTable, series: &[Series], working: Crs) -> Result<(Vec<f64>, Vec<f64>)> {
     let codes = grid_codes(&layer.table, "grid")?;
-    let crs = if layer.crs.is_geographic()? {
-        working
-    } else {
-        layer.crs
-    };
+    let crs = analysis_crs(layer.crs, working)?;
     let to_metres = Transformer::new(layer.crs, crs)?;
     let mut area_of: HashMap<String, f64> = HashMap::new();
     let codes = codes

@@ -23,6 +23,6 @@ pub use layer::{HotspotOptions, HotspotOutput, Statistic, analyse_layer, layer_w
 pub use local::{GetisOrd, LocalMoran, Permutations, PseudoP, getis_ord, local_moran, two_sided_p};
 pub use measure::{CaseFilter, Measure, case_points, kept_rows, per_grid};
 pub use table::{
-    EmergingRequest, LayerEmerging, LayerHotspots, MeasuredLayer, analysis_crs, layer_emerging,
-    layer_hotspots, measure_layer,
+    EmergingRequest, LayerEmerging, LayerHotspots, MeasuredLayer, layer_emerging, layer_hotspots,
+    measure_layer,
 };

@@ -18,7 +18,8 @@ use super::measure::{CaseFilter, Measure, per_grid};
 use crate::convert::rejected_table;
 use crate::error::{Error, PolarsContext, Result};
 use crate::geoparquet::GeoTable;
-use crate::grid_io::grid_codes;
+use crate::grid_io::{analysis_crs, grid_codes};
+use crate::table_io::require_column;
 
 /// The hot spot analysis of a layer.
 #[derive(Debug)]
@@ -41,12 +42,6 @@ pub struct LayerHotspots {
     pub warnings: Vec<String>,
 }
 
-/// The projected CRS distances and contiguity are measured in: `crs` itself when projected,
-/// else `working`.
-pub fn analysis_crs(crs: Crs, working: Crs) -> Result<Crs> {
-    Ok(if crs.is_geographic()? { working } else { crs })
-}
-
 /// Runs `options` on the column `value` of `layer` (any numeric or numeric-text column).
 /// Geographic layers are analysed in `working_crs`. With `h3:K` weights the layer needs a
 /// `cell_id` column of H3 cells in hexadecimal. `name` names the layer in errors.
@@ -58,14 +53,7 @@ pub fn layer_hotspots(
     options: &HotspotOptions,
 ) -> Result<LayerHotspots> {
     let crs = analysis_crs(layer.crs, working_crs)?;
-    let column = layer
-        .table
-        .column(value)
-        .map_err(|_| Error::MissingColumn {
-            table: name.to_owned(),
-            column: value.to_owned(),
-            available: column_names(&layer.table),
-        })?;
+    let column = require_column(&layer.table, name, value)?;
     let numbers = column.cast(&DataType::Float64).ok();
     let texts = column.cast(&DataType::String).ok();
     let to_analysis = Transformer::new(layer.crs, crs)?;
@@ -183,15 +171,6 @@ fn h3_cells(table: &DataFrame) -> Result<Vec<u64>> {
                 })
         })
         .collect()
-}
-
-fn column_names(table: &DataFrame) -> String {
-    table
-        .get_column_names()
-        .iter()
-        .map(|c| c.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A grid layer with a measure of the cases as a column.

@@ -119,10 +119,7 @@ def assess(
         except (OSError, UnicodeDecodeError) as error:
             raise _citygrid.InputError(f"reading {path}: {error}") from error
     inspection_frame = None if inspection is None else as_polars(inspection, "inspection")
-    layer = None
-    if grids is not None:
-        g = as_layer(grids, "grids")
-        layer = (g.df, g.crs, g.geometry)
+    layer = None if grids is None else as_layer(grids, "grids").parts
     period_label, previous, indicators, scores, maps, rejected, warnings = _citygrid.assess(
         frame, period, config, inspection_frame, layer, working_crs
     )

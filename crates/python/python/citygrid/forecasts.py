@@ -232,8 +232,7 @@ def _grid(grid: GeoTable | Grids | None) -> tuple[pl.DataFrame, str, str] | None
     """A grid layer as the native module takes it: (table, CRS, geometry column)."""
     if grid is None:
         return None
-    layer = as_layer(grid, "grid")
-    return (layer.df, layer.crs, layer.geometry)
+    return as_layer(grid, "grid").parts
 
 
 def _result(

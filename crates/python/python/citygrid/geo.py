@@ -48,6 +48,11 @@ class GeoTable:
         return f"GeoTable({self.df.height} rows in {self.crs}, columns {self.df.columns})"
 
     @property
+    def parts(self) -> tuple[pl.DataFrame, str, str]:
+        """The layer as the native module takes it: (table, CRS, geometry column)."""
+        return (self.df, self.crs, self.geometry)
+
+    @property
     def attributes(self) -> pl.DataFrame:
         """The table without its geometry column."""
         return self.df.drop(self.geometry)

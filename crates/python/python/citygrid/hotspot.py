@@ -108,7 +108,7 @@ def hotspots(
         "tolerance_m": tolerance_m,
     }
     df, crs, rejected, warnings = _citygrid.hotspots(
-        (layer.df, layer.crs, layer.geometry), value, settings, working_crs, name
+        layer.parts, value, settings, working_crs, name
     )
     return HotspotResult(GeoTable(df, crs), rejected, warnings)
 
@@ -143,7 +143,7 @@ def measure_grids(
     """
     layer = as_layer(grids, "grids")
     df, crs, unknown = _citygrid.measure_grids(
-        (layer.df, layer.crs, layer.geometry),
+        layer.parts,
         as_polars(cases, "cases"),
         measure,
         _filter(classes, sources, from_day, to_day),
@@ -214,7 +214,7 @@ def emerging_hotspots(
     }
     df, crs, cube, steps, outside, warnings = _citygrid.emerging(
         as_polars(cases, "cases"),
-        (layer.df, layer.crs, layer.geometry),
+        layer.parts,
         settings,
         _filter(classes, sources, from_day, to_day),
         working_crs,
